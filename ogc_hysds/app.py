@@ -1,0 +1,32 @@
+# SPDX-License-Identifier: Apache-2.0
+"""Flask application factory: settings in, a WSGI app out."""
+
+from __future__ import annotations
+
+import logging
+
+from flask import Flask
+
+from ogc_hysds import health
+from ogc_hysds.backend.registry import build_backends
+from ogc_hysds.config import Settings
+from ogc_hysds.state import EXTENSION_KEY, ServerState
+
+log = logging.getLogger(__name__)
+
+
+def create_app(settings: Settings) -> Flask:
+    """Build the server for one set of settings; nothing is read at import time."""
+    app = Flask("ogc_hysds")
+    app.extensions[EXTENSION_KEY] = ServerState(
+        settings=settings, backends=build_backends(settings)
+    )
+    app.register_blueprint(health.blueprint)
+    log.info(
+        "ogc-hysds ready at %s (GRQ %s, Mozart %s, broker %s)",
+        settings.server.url,
+        settings.grq.url,
+        settings.mozart.url,
+        settings.broker.admin_url,
+    )
+    return app
