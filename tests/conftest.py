@@ -1,0 +1,83 @@
+# SPDX-License-Identifier: Apache-2.0
+"""Shared fixtures: the real devstack, and a namespace of our own per test run.
+
+Integration tests talk to the devstack's real OpenSearch and RabbitMQ on loopback
+(`ogc-hysds devstack up`; the `devstack` fixture starts it when it is not running).
+A missing service is an error, never a skip. Each run gets its own index namespace
+and RabbitMQ vhost so parallel runs never see each other's data.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+import requests
+from opensearchpy import OpenSearch
+
+from ogc_hysds.config import Settings, settings_from_dict
+from ogc_hysds.devstack.stack import Devstack
+
+
+@pytest.fixture(scope="session")
+def devstack() -> Devstack:
+    stack = Devstack()
+    stack.up()
+    return stack
+
+
+@pytest.fixture(scope="session")
+def run_id() -> str:
+    return uuid.uuid4().hex[:8]
+
+
+@pytest.fixture(scope="session")
+def vhost(devstack: Devstack, run_id: str) -> Iterator[str]:
+    """A RabbitMQ vhost for this test run, removed afterwards."""
+    name = f"test-{run_id}"
+    admin = devstack.rabbitmq.admin_url
+    auth = ("guest", "guest")
+    requests.put(f"{admin}/api/vhosts/{name}", auth=auth, timeout=10).raise_for_status()
+    requests.put(
+        f"{admin}/api/permissions/{name}/guest",
+        json={"configure": ".*", "write": ".*", "read": ".*"},
+        auth=auth,
+        timeout=10,
+    ).raise_for_status()
+    yield name
+    requests.delete(f"{admin}/api/vhosts/{name}", auth=auth, timeout=10)
+
+
+def devstack_settings(
+    devstack: Devstack, namespace: str, vhost: str, **overrides: Any
+) -> Settings:
+    raw: dict[str, Any] = devstack.settings_overrides()
+    raw["broker"]["url"] = raw["broker"]["url"].rsplit("/", 1)[0] + f"/{vhost}"
+    raw["indices"] = {"namespace": namespace}
+    for key, value in overrides.items():
+        raw.setdefault(key, {}).update(value)
+    return settings_from_dict(raw)
+
+
+@pytest.fixture(scope="session")
+def namespace(devstack: Devstack, run_id: str) -> Iterator[str]:
+    """Index-name prefix for this run; its indices are deleted afterwards."""
+    prefix = f"t{run_id}_"
+    yield prefix
+    client = OpenSearch(hosts=[devstack.opensearch.url])
+    client.indices.delete(
+        index=f"{prefix}*", params={"expand_wildcards": "all", "ignore_unavailable": "true"}
+    )
+
+
+@pytest.fixture(scope="session")
+def settings(devstack: Devstack, namespace: str, vhost: str) -> Settings:
+    return devstack_settings(devstack, namespace, vhost)
+
+
+@pytest.fixture(scope="session")
+def search_client(devstack: Devstack) -> OpenSearch:
+    """A plain client for test set-up and for checking what reached the backend."""
+    return OpenSearch(hosts=[devstack.opensearch.url])
