@@ -47,7 +47,7 @@ class SearchBackend:
         """Cluster health; raises `Unavailable` when the cluster cannot answer."""
         health = self._call(
             "health",
-            lambda: self.client.cluster.health(params={"timeout": "2s"}),
+            lambda: self.client.cluster.health(),
         )
         if health.get("status") == "red":
             raise Unavailable(f"{self.name} cluster status red", backend=self.name)
