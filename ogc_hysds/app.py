@@ -7,7 +7,7 @@ import logging
 
 from flask import Flask
 
-from ogc_hysds import health
+from ogc_hysds import health, http_errors
 from ogc_hysds.backend.registry import build_backends
 from ogc_hysds.config import Settings
 from ogc_hysds.state import EXTENSION_KEY, ServerState
@@ -21,6 +21,7 @@ def create_app(settings: Settings) -> Flask:
     app.extensions[EXTENSION_KEY] = ServerState(
         settings=settings, backends=build_backends(settings)
     )
+    http_errors.register(app)
     app.register_blueprint(health.blueprint)
     log.info(
         "ogc-hysds ready at %s (GRQ %s, Mozart %s, broker %s)",
