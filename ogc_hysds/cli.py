@@ -74,7 +74,9 @@ def _serve(args: argparse.Namespace) -> int:
     app = create_app(settings)
     host = args.host or settings.server.host
     port = args.port or settings.server.port
-    log.info("development server on http://%s:%s (use gunicorn in production)", host, port)
+    log.info(
+        "development server on http://%s:%s (use gunicorn in production)", host, port
+    )
     app.run(host=host, port=port, threaded=True)
     return 0
 

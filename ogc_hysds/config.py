@@ -27,7 +27,9 @@ from pydantic import (
 
 ENV_PREFIX = "OGC_HYSDS_"
 ENV_CONFIG_FILE = "OGC_HYSDS_CONFIG"
-DEFAULT_CONFIG_FILE = Path(__file__).resolve().parent.parent / "config" / "ogc-hysds.yml"
+DEFAULT_CONFIG_FILE = (
+    Path(__file__).resolve().parent.parent / "config" / "ogc-hysds.yml"
+)
 
 BackendName = Literal["grq", "mozart", "broker", "broker_admin", "mozart_api"]
 
@@ -103,7 +105,8 @@ class BrokerSettings(_Section):
 
 class MozartApiSettings(_Section):
     url: AnyHttpUrl | None = Field(
-        default=None, description="Mozart REST API base, e.g. https://host/mozart/api/v0.1"
+        default=None,
+        description="Mozart REST API base, e.g. https://host/mozart/api/v0.1",
     )
 
 
@@ -123,6 +126,58 @@ class BackendPolicy(_Section):
     partial_results: Literal["unavailable", "flag"] = "unavailable"
 
 
+class ProcessesSettings(_Section):
+    """OGC API Processes over HySDS: registry, submission and job identity."""
+
+    transport: Literal["amqp", "mozart-api"] = Field(
+        default="amqp",
+        description="amqp: Celery message on jobs_processed; mozart-api: job/submit.",
+    )
+    registry_ttl: float = Field(default=60.0, ge=0, description="Seconds.")
+    descriptions_dir: str = Field(
+        default="process_descriptions",
+        description="Per-process overrides (YAML); relative to the working dir.",
+    )
+    default_username: str = Field(
+        default="ops", description="HySDS username until authentication lands."
+    )
+    ops_role_users: list[str] = ["ops"]
+    default_queue: str = Field(
+        default="job_worker-small",
+        description="Queue for job specs that recommend none.",
+    )
+    default_limit: int = Field(default=10, ge=1, le=10000)
+    max_limit: int = Field(default=10000, ge=1, le=10000)
+    echo_process: bool = True
+
+
+class CollectionOverride(_Section):
+    """What an operator may say about one GRQ dataset's collection."""
+
+    title: str | None = None
+    description: str | None = None
+    keywords: list[str] | None = None
+    visibility: Literal["default", "hidden"] = "default"
+
+
+class FeaturesSettings(_Section):
+    """OGC API Features over the GRQ catalogue (see docs/features.md)."""
+
+    default_limit: int = Field(default=10, ge=1, le=10000)
+    max_limit: int = Field(default=10000, ge=1, le=10000)
+    catalogue_ttl: float = Field(
+        default=300.0, ge=0, description="Seconds datasets, extents, mappings live."
+    )
+    all_products_collection: str = Field(default="grq", pattern=r"^[A-Za-z0-9_.\-]+$")
+    all_products_title: str = "All GRQ products"
+    collections: dict[str, CollectionOverride] = {}
+    map_tiles_url: str | None = Field(
+        default=None,
+        description="Basemap tile URL for HTML maps; none keeps pages offline.",
+    )
+    map_attribution: str = ""
+
+
 class HealthSettings(_Section):
     required: list[Literal["grq", "mozart", "broker"]] = ["grq", "mozart", "broker"]
 
@@ -134,8 +189,12 @@ class Settings(_Section):
     indices: IndexSettings = IndexSettings()
     broker: BrokerSettings = BrokerSettings()
     mozart_api: MozartApiSettings = MozartApiSettings()
-    backends: dict[BackendName, BackendPolicy] = {}
+    backends: dict[BackendName, BackendPolicy] = Field(
+        default_factory=dict, validate_default=True
+    )
     health: HealthSettings = HealthSettings()
+    features: FeaturesSettings = FeaturesSettings()
+    processes: ProcessesSettings = ProcessesSettings()
 
     @field_validator("backends", mode="before")
     @classmethod

@@ -68,7 +68,8 @@ def namespace(devstack: Devstack, run_id: str) -> Iterator[str]:
     yield prefix
     client = OpenSearch(hosts=[devstack.opensearch.url])
     client.indices.delete(
-        index=f"{prefix}*", params={"expand_wildcards": "all", "ignore_unavailable": "true"}
+        index=f"{prefix}*",
+        params={"expand_wildcards": "all", "ignore_unavailable": "true"},
     )
 
 

@@ -20,7 +20,7 @@ log = logging.getLogger(__name__)
 
 
 class DevstackError(Exception):
-    """A devstack service could not be started or stopped; says why and where to look."""
+    """A devstack service could not start or stop; says why and where to look."""
 
 
 def pid_alive(pid: int) -> bool:

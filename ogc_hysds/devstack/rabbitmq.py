@@ -198,4 +198,6 @@ class RabbitMQNode:
 
 
 def rabbitmq_installed() -> bool:
-    return shutil.which("epmd") is not None and (RABBIT_BIN / "rabbitmq-server").exists()
+    return (
+        shutil.which("epmd") is not None and (RABBIT_BIN / "rabbitmq-server").exists()
+    )

@@ -49,7 +49,10 @@ class Devstack:
         return stopped
 
     def status(self) -> dict[str, str]:
-        return {"opensearch": self.opensearch.status(), "rabbitmq": self.rabbitmq.status()}
+        return {
+            "opensearch": self.opensearch.status(),
+            "rabbitmq": self.rabbitmq.status(),
+        }
 
     def urls(self) -> dict[str, str]:
         return {
