@@ -244,8 +244,10 @@ def _read_yaml(path: Path) -> dict[str, Any]:
 
 def _apply_environment(raw: dict[str, Any], environ: Mapping[str, str]) -> None:
     # Values are parsed as YAML scalars so `true`, `5` and `[grq, broker]` work.
+    # Every setting sits in a section, so a name without `__` (OGC_HYSDS_CONFIG,
+    # OGC_HYSDS_DEVSTACK_DIR) is not a setting and is left alone.
     for name, value in environ.items():
-        if not name.startswith(ENV_PREFIX) or name == ENV_CONFIG_FILE:
+        if not name.startswith(ENV_PREFIX) or "__" not in name:
             continue
         path = [part.lower() for part in name[len(ENV_PREFIX) :].split("__")]
         node = raw

@@ -106,3 +106,11 @@ def test_cli_refuses_to_start_with_a_message_naming_the_key(tmp_path: Path) -> N
 
     assert result.returncode == 2
     assert "server.port" in result.stderr
+
+
+def test_variables_outside_any_section_are_not_settings(tmp_path: Path) -> None:
+    environ = {"OGC_HYSDS_DEVSTACK_DIR": "/tmp/x", "OGC_HYSDS_CONFIG": "ignored"}
+
+    settings = load_settings(write(tmp_path, MINIMAL), environ=environ)
+
+    assert str(settings.grq.url) == "http://grq:9200/"
