@@ -19,6 +19,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     logging.basicConfig(
         level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
+    # Client libraries log every request at INFO; an operator needs only trouble.
+    for noisy in ("opensearch", "pika", "urllib3"):
+        logging.getLogger(noisy).setLevel(logging.WARNING)
     try:
         return int(args.handler(args) or 0)
     except SettingsError as err:
@@ -59,6 +62,13 @@ def _parser() -> argparse.ArgumentParser:
     seed.add_argument("--seed", type=int, default=42, help="random seed")
     seed.add_argument("--config", help="settings file naming the indices")
     seed.set_defaults(handler=_devstack_seed)
+    simulate = actions.add_parser(
+        "simulate", help="run the HySDS simulator (a real Celery worker)"
+    )
+    simulate.add_argument("--config", help="settings file (broker, indices)")
+    simulate.add_argument("--queued", type=float, default=2.0, help="seconds queued")
+    simulate.add_argument("--running", type=float, default=5.0, help="seconds running")
+    simulate.set_defaults(handler=_devstack_simulate)
     return parser
 
 
@@ -119,6 +129,13 @@ def _devstack_seed(args: argparse.Namespace) -> int:
 
     summary = seed_all(_load(args), products=args.products, random_seed=args.seed)
     print(summary)
+    return 0
+
+
+def _devstack_simulate(args: argparse.Namespace) -> int:
+    from ogc_hysds.devstack.simulator import Timings, run
+
+    run(_load(args), Timings(queued=args.queued, running=args.running))
     return 0
 
 

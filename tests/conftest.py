@@ -71,6 +71,10 @@ def namespace(devstack: Devstack, run_id: str) -> Iterator[str]:
         index=f"{prefix}*",
         params={"expand_wildcards": "all", "ignore_unavailable": "true"},
     )
+    templates = client.indices.get_index_template()["index_templates"]
+    for template in templates:
+        if template["name"].startswith(prefix):
+            client.indices.delete_index_template(name=template["name"])
 
 
 @pytest.fixture(scope="session")
