@@ -3,12 +3,14 @@
 
 Integration tests talk to the devstack's real OpenSearch and RabbitMQ on loopback
 (`ogc-hysds devstack up`; the `devstack` fixture starts it when it is not running).
-A missing service is an error, never a skip. Each run gets its own index namespace
-and RabbitMQ vhost so parallel runs never see each other's data.
+A missing service is an error, never a skip. Each test module of each run gets its
+own index namespace and RabbitMQ vhost, so neither parallel runs nor the modules
+of one run see each other's data.
 """
 
 from __future__ import annotations
 
+import hashlib
 import uuid
 from collections.abc import Iterator
 from typing import Any
@@ -33,10 +35,17 @@ def run_id() -> str:
     return uuid.uuid4().hex[:8]
 
 
-@pytest.fixture(scope="session")
-def vhost(devstack: Devstack, run_id: str) -> Iterator[str]:
-    """A RabbitMQ vhost for this test run, removed afterwards."""
-    name = f"test-{run_id}"
+def module_tag(request: pytest.FixtureRequest) -> str:
+    """A short tag naming the test module that asked for a fixture."""
+    return hashlib.sha1(request.module.__name__.encode()).hexdigest()[:4]
+
+
+@pytest.fixture(scope="module")
+def vhost(
+    devstack: Devstack, run_id: str, request: pytest.FixtureRequest
+) -> Iterator[str]:
+    """A RabbitMQ vhost for this test module, removed afterwards."""
+    name = f"test-{run_id}-{module_tag(request)}"
     admin = devstack.rabbitmq.admin_url
     auth = ("guest", "guest")
     requests.put(f"{admin}/api/vhosts/{name}", auth=auth, timeout=10).raise_for_status()
@@ -61,10 +70,12 @@ def devstack_settings(
     return settings_from_dict(raw)
 
 
-@pytest.fixture(scope="session")
-def namespace(devstack: Devstack, run_id: str) -> Iterator[str]:
-    """Index-name prefix for this run; its indices are deleted afterwards."""
-    prefix = f"t{run_id}_"
+@pytest.fixture(scope="module")
+def namespace(
+    devstack: Devstack, run_id: str, request: pytest.FixtureRequest
+) -> Iterator[str]:
+    """Index-name prefix for this test module; its indices go afterwards."""
+    prefix = f"t{run_id}{module_tag(request)}_"
     yield prefix
     client = OpenSearch(hosts=[devstack.opensearch.url])
     client.indices.delete(
@@ -77,7 +88,7 @@ def namespace(devstack: Devstack, run_id: str) -> Iterator[str]:
             client.indices.delete_index_template(name=template["name"])
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def settings(devstack: Devstack, namespace: str, vhost: str) -> Settings:
     return devstack_settings(devstack, namespace, vhost)
 

@@ -4,12 +4,17 @@
 Publishing uses publisher confirms and persistent messages: `publish` returns only
 after the broker confirmed the message, so a caller may then tell its client the
 job is durably queued. pika's BlockingConnection is not thread-safe, so each
-thread keeps its own connection and channel.
+thread keeps its own connection and channel, reused across calls. A lost
+connection or a nack is transient: the adapter drops this thread's connection and
+the retry opens a fresh one, so publishing resumes by itself after a broker
+restart. A retried publish may deliver a message twice (at-least-once), which
+HySDS tolerates: `submit_job` deduplicates on the job's payload hash.
 """
 
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Callable, Mapping
 from typing import Any, TypeVar
 
@@ -17,26 +22,54 @@ import pika
 from pika import exceptions as amqp_errors
 from pika.adapters.blocking_connection import BlockingChannel
 
-from ogc_hysds.backend.errors import BadRequest, Unavailable
+from ogc_hysds.backend.adapter import BackendAdapter
+from ogc_hysds.backend.observe import BackendObserver
+from ogc_hysds.backend.throttle import Clock, Sleep
 from ogc_hysds.config import BackendPolicy, BrokerSettings
 
 T = TypeVar("T")
 
+SOCKET_TIMEOUT = 3.0
+
 
 class BrokerBackend:
-    def __init__(self, settings: BrokerSettings, policy: BackendPolicy) -> None:
+    def __init__(
+        self,
+        settings: BrokerSettings,
+        policy: BackendPolicy,
+        *,
+        clock: Clock = time.monotonic,
+        sleep: Sleep = time.sleep,
+        observer: BackendObserver | None = None,
+    ) -> None:
         self.name = "broker"
         self.settings = settings
         self.policy = policy
         self.parameters = pika.URLParameters(settings.url)
-        self.parameters.socket_timeout = 3
+        self.parameters.socket_timeout = SOCKET_TIMEOUT
         self.parameters.blocked_connection_timeout = 5
         self.parameters.connection_attempts = 1
         self._local = threading.local()
+        self.adapter = BackendAdapter(
+            self.name,
+            policy,
+            timeout=SOCKET_TIMEOUT,
+            clock=clock,
+            sleep=sleep,
+            observer=observer,
+            on_transient=self._drop_channel,
+        )
 
     def ping(self) -> None:
-        """Open (or reuse) a channel; raises `Unavailable` on failure."""
-        self._call("ping", lambda channel: None)
+        """Reach the broker over this thread's connection; raises `Unavailable`.
+
+        Processing pending frames makes a connection the broker has closed (or
+        whose socket died) fail here, instead of answering from a stale object.
+        """
+        self._call(
+            "ping",
+            lambda channel: channel.connection.process_data_events(time_limit=0),
+        )
 
     def declare_queue(self, name: str, arguments: Mapping[str, Any]) -> None:
         """Declare a durable queue with a direct exchange of the same name.
@@ -72,6 +105,7 @@ class BrokerBackend:
         channel: BlockingChannel | None = getattr(self._local, "channel", None)
         if channel is not None and channel.is_open:
             return channel
+        self._drop_channel()
         connection = pika.BlockingConnection(self.parameters)
         channel = connection.channel()
         channel.confirm_delivery()
@@ -86,20 +120,18 @@ class BrokerBackend:
         if connection is not None and connection.is_open:
             try:
                 connection.close()
-            except amqp_errors.AMQPError:
+            except (amqp_errors.AMQPError, OSError):
+                # Closing a connection that is already dead may fail; it is gone.
                 pass
 
     def _call(self, operation: str, action: Callable[[BlockingChannel], T]) -> T:
-        try:
-            return action(self._channel())
-        except amqp_errors.UnroutableError as err:
-            self._drop_channel()
-            raise BadRequest("broker: message was not routed", backend="broker") from err
-        except amqp_errors.ChannelClosedByBroker as err:
-            self._drop_channel()
-            if err.reply_code == 406:
-                raise BadRequest(f"broker: {err.reply_text}", backend="broker") from err
-            raise Unavailable(f"broker {operation}: {err!r}", backend="broker") from err
-        except (amqp_errors.AMQPError, OSError) as err:
-            self._drop_channel()
-            raise Unavailable(f"broker {operation}: {err!r}", backend="broker") from err
+        def attempt(timeout: float) -> T:
+            try:
+                return action(self._channel())
+            except amqp_errors.ChannelClosedByBroker:
+                # The broker closed the channel (e.g. 406); the next call needs a
+                # new one even though the error itself is not retried.
+                self._drop_channel()
+                raise
+
+        return self.adapter.call(operation, attempt)

@@ -1,21 +1,29 @@
 # SPDX-License-Identifier: Apache-2.0
 """Search backend: one pooled opensearch-py client per cluster per process.
 
-Every method goes through `_call`, the single place where a call is throttled,
-retried and classified into `NotFound` / `BadRequest` / `Unavailable`. Request
-bodies are raw JSON built by our own code (never passed through from users), so
-one class serves OpenSearch and Elasticsearch 7.10-compatible clusters alike.
+Every method goes through `_call`, which hands the call to the backend's
+`BackendAdapter` (throttle, breaker, retries, classification into `NotFound` /
+`BadRequest` / `Unavailable`). Request bodies are raw JSON built by our own code,
+so one class serves OpenSearch and Elasticsearch 7.10-compatible clusters alike;
+`search` applies the query hygiene of `backend.query` and refuses to pass partial
+results off as complete.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+import itertools
+import time
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from functools import partial
 from typing import Any, TypeVar
 
 from opensearchpy import OpenSearch, helpers
-from opensearchpy import exceptions as os_errors
 
-from ogc_hysds.backend.errors import BadRequest, NotFound, Unavailable
+from ogc_hysds.backend import query
+from ogc_hysds.backend.adapter import BackendAdapter
+from ogc_hysds.backend.errors import Unavailable
+from ogc_hysds.backend.observe import BackendObserver
+from ogc_hysds.backend.throttle import Clock, Sleep
 from ogc_hysds.config import BackendPolicy, SearchClusterSettings
 
 T = TypeVar("T")
@@ -23,31 +31,57 @@ T = TypeVar("T")
 # HySDS's own searches add these so a missing daily index is not an error.
 _LENIENT = {"ignore_unavailable": "true", "allow_no_indices": "true"}
 
+# Set on a search response that lacks some shards' hits, under `partial_results: flag`.
+PARTIAL_MARKER = "_partial"
+
+MAPPING_TTL = 300.0
+
 
 class SearchBackend:
     """GRQ's or Mozart's search cluster."""
 
     def __init__(
-        self, name: str, cluster: SearchClusterSettings, policy: BackendPolicy
+        self,
+        name: str,
+        cluster: SearchClusterSettings,
+        policy: BackendPolicy,
+        *,
+        namespace: str = "",
+        clock: Clock = time.monotonic,
+        sleep: Sleep = time.sleep,
+        observer: BackendObserver | None = None,
     ) -> None:
+        """`namespace`, when set, is the prefix every index name must carry."""
         self.name = name
         self.cluster = cluster
         self.policy = policy
+        self.namespace = namespace
         auth = (cluster.username, cluster.password) if cluster.username else None
+        # The adapter retries; the client must not retry on its own as well.
         self.client = OpenSearch(
             hosts=[str(cluster.url)],
             http_auth=auth,
             verify_certs=cluster.verify_certs,
             timeout=cluster.timeout,
             max_retries=0,
+            retry_on_timeout=False,
             pool_maxsize=policy.max_in_flight,
         )
+        self.adapter = BackendAdapter(
+            name,
+            policy,
+            timeout=cluster.timeout,
+            clock=clock,
+            sleep=sleep,
+            observer=observer,
+        )
+        self._fields = query.MappingCache(self.mapping, ttl=MAPPING_TTL, clock=clock)
 
     def ping(self) -> dict[str, Any]:
         """Cluster health; raises `Unavailable` when the cluster cannot answer."""
         health = self._call(
             "health",
-            lambda: self.client.cluster.health(),
+            lambda timeout: self.client.cluster.health(params=_timeout(timeout)),
         )
         if health.get("status") == "red":
             raise Unavailable(f"{self.name} cluster status red", backend=self.name)
@@ -61,23 +95,59 @@ class SearchBackend:
         operation: str = "search",
         params: Mapping[str, str] | None = None,
     ) -> dict[str, Any]:
-        """Run a search body; the raw response (hits, aggregations) is returned."""
+        """Run a search body; the raw response (hits, aggregations) is returned.
+
+        Raises `BadRequest` for scripts, paging beyond 10000 hits or unknown sort
+        and `_source` fields. A response missing some shards raises `Unavailable`,
+        or, under `partial_results: flag`, carries `response["_partial"] = True`.
+        """
+        self._check_index(index)
+        self.check_fields(index, query.check_body(self.name, body))
         merged = {**_LENIENT, **(params or {})}
-        return self._call(
+        response = self._call(
             operation,
-            lambda: self.client.search(index=index, body=dict(body), params=merged),
+            lambda timeout: self.client.search(
+                index=index, body=dict(body), params={**merged, **_timeout(timeout)}
+            ),
+        )
+        return check_partial(
+            self.name, operation, response, self.policy.partial_results
         )
 
+    def check_fields(self, index: str, fields: Iterable[str]) -> None:
+        """Raise `BadRequest` naming a field the index mapping does not know.
+
+        Mappings are cached for a few minutes. When no index matches yet (a missing
+        daily index) there is nothing to check against and nothing to find.
+        """
+        fields = list(fields)
+        if not fields:
+            return
+        known = self._fields.fields(index)
+        if known:
+            query.check_fields(self.name, fields, known)
+
     def count(self, index: str, body: Mapping[str, Any] | None = None) -> int:
+        self._check_index(index)
         reply = self._call(
             "count",
-            lambda: self.client.count(index=index, body=dict(body or {}), params=_LENIENT),
+            lambda timeout: self.client.count(
+                index=index,
+                body=dict(body or {}),
+                params={**_LENIENT, **_timeout(timeout)},
+            ),
         )
         return int(reply["count"])
 
     def get(self, index: str, doc_id: str) -> dict[str, Any]:
         """A document's `_source` by id; raises `NotFound`."""
-        reply = self._call("get", lambda: self.client.get(index=index, id=doc_id))
+        self._check_index(index)
+        reply = self._call(
+            "get",
+            lambda timeout: self.client.get(
+                index=index, id=doc_id, params=_timeout(timeout)
+            ),
+        )
         source: dict[str, Any] = reply["_source"]
         return source
 
@@ -89,42 +159,104 @@ class SearchBackend:
         *,
         refresh: bool = False,
     ) -> None:
+        self._check_index(index)
         params = {"refresh": "wait_for"} if refresh else {}
         self._call(
             "index",
-            lambda: self.client.index(
-                index=index, id=doc_id, body=dict(document), params=params
+            lambda timeout: self.client.index(
+                index=index,
+                id=doc_id,
+                body=dict(document),
+                params={**params, **_timeout(timeout)},
             ),
         )
 
     def delete(self, index: str, doc_id: str) -> None:
-        self._call("delete", lambda: self.client.delete(index=index, id=doc_id))
+        self._check_index(index)
+        self._call(
+            "delete",
+            lambda timeout: self.client.delete(
+                index=index, id=doc_id, params=_timeout(timeout)
+            ),
+        )
 
     def bulk_index(
         self, actions: Iterable[Mapping[str, Any]], *, chunk_size: int = 1000
     ) -> int:
-        """Index many documents (each action names `_index`, `_id`, `_source`)."""
+        """Index many documents (each action names `_index`, `_id`, `_source`).
 
-        def run() -> int:
-            done, _ = helpers.bulk(self.client, actions, chunk_size=chunk_size)
-            return int(done)
+        Each chunk is one call through the adapter, so a retry resends exactly the
+        chunk that failed. Documents the cluster refuses raise opensearch-py's
+        `helpers.BulkIndexError` unchanged, with the per-document errors.
+        """
+        done = 0
+        for chunk in itertools.batched(actions, chunk_size):
+            for action in chunk:
+                self._check_index(str(action.get("_index", "")))
+            done += self._call("bulk", partial(self._bulk_chunk, chunk))
+        return done
 
-        return self._call("bulk", run)
+    def _bulk_chunk(self, chunk: Sequence[Mapping[str, Any]], timeout: float) -> int:
+        done, _ = helpers.bulk(
+            self.client, chunk, chunk_size=len(chunk), request_timeout=timeout
+        )
+        return int(done)
 
     def mapping(self, index: str) -> dict[str, Any]:
-        return self._call("mapping", lambda: self.client.indices.get_mapping(index=index))
+        self._check_index(index)
+        return self._call(
+            "mapping",
+            lambda timeout: self.client.indices.get_mapping(
+                index=index, params={**_LENIENT, **_timeout(timeout)}
+            ),
+        )
 
     def refresh(self, index: str) -> None:
-        self._call("refresh", lambda: self.client.indices.refresh(index=index))
+        self._check_index(index)
+        self._call(
+            "refresh",
+            lambda timeout: self.client.indices.refresh(
+                index=index, params=_timeout(timeout)
+            ),
+        )
 
-    def _call(self, operation: str, call: Callable[[], T]) -> T:
-        try:
-            return call()
-        except os_errors.NotFoundError as err:
-            raise NotFound(f"{self.name}: not found", backend=self.name) from err
-        except os_errors.RequestError as err:
-            raise BadRequest(f"{self.name}: {err.error}", backend=self.name) from err
-        except (os_errors.ConnectionError, os_errors.TransportError) as err:
-            raise Unavailable(
-                f"{self.name} {operation}: {type(err).__name__}", backend=self.name
-            ) from err
+    def _call(self, operation: str, call: Callable[[float], T]) -> T:
+        return self.adapter.call(operation, call)
+
+    def _check_index(self, index: str) -> None:
+        # Index names come from settings; one outside our namespace is our bug.
+        names = [name.strip().lstrip("-") for name in index.split(",")]
+        stray = [name for name in names if not name.startswith(self.namespace)]
+        if stray:
+            raise ValueError(
+                f"index {stray[0]!r} is outside namespace {self.namespace!r}"
+            )
+
+
+def check_partial(
+    backend: str, operation: str, response: dict[str, Any], mode: str
+) -> dict[str, Any]:
+    """Refuse (`mode="unavailable"`) or mark (`"flag"`) a response missing shards.
+
+    A search that timed out or lost shards returns HTTP 200 with fewer hits than
+    exist; passing it on as complete would make a client believe a page is the
+    whole answer.
+    """
+    shards = response.get("_shards") or {}
+    failed = int(shards.get("failed", 0))
+    if not response.get("timed_out") and failed == 0:
+        return response
+    if mode == "flag":
+        response[PARTIAL_MARKER] = True
+        return response
+    raise Unavailable(
+        f"{backend} {operation}: partial results "
+        f"({failed} of {shards.get('total', '?')} shards failed)",
+        backend=backend,
+    )
+
+
+def _timeout(seconds: float) -> dict[str, Any]:
+    # opensearch-py takes a per-request timeout from `params`; it never reaches
+    # the cluster as a query parameter.
+    return {"request_timeout": seconds}
