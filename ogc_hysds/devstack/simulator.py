@@ -191,10 +191,15 @@ class Simulator:
             doc["traceback"] = "Traceback (most recent call last):\n  simulated"
             self._finish(doc, "job-failed")
             return
-        product = self._stage_product(doc, started)
+        # Lightweight jobs (revoke, purge) stage nothing.
+        staged = (
+            []
+            if doc["type"].startswith("job-lw-")
+            else [self._stage_product(doc, started)]
+        )
         job_info["metrics"] = {
             "inputs_localized": [],
-            "products_staged": [product],
+            "products_staged": staged,
             "job_dir_size": 20480,
             "usage_stats": [],
         }
