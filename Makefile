@@ -11,13 +11,16 @@ PRODUCTS ?= 300
 
 .PHONY: install system-deps demo test lint devstack-up devstack-down serve clean
 
-## system-deps: Debian packages the devstack needs (RabbitMQ, Java 17, Maven).
+## system-deps: Debian packages the devstack needs (RabbitMQ, Java 17, Maven) and the
+## client tests use (GDAL's ogrinfo/ogr2ogr, QGIS for the system Python).
 system-deps:
 	@missing=""; \
 	[ -x /usr/lib/rabbitmq/bin/rabbitmq-server ] || missing="$$missing rabbitmq-server"; \
 	command -v java >/dev/null || missing="$$missing openjdk-17-jre-headless"; \
 	command -v mvn >/dev/null || missing="$$missing maven"; \
 	command -v curl >/dev/null || missing="$$missing curl"; \
+	command -v ogrinfo >/dev/null || missing="$$missing gdal-bin"; \
+	/usr/bin/python3 -c 'import qgis' 2>/dev/null || missing="$$missing python3-qgis"; \
 	if [ -n "$$missing" ]; then \
 	  echo "installing:$$missing"; \
 	  $(SUDO) apt-get update -q && \

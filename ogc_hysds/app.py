@@ -7,9 +7,10 @@ import logging
 
 from flask import Flask
 
-from ogc_hysds import health, http_errors
+from ogc_hysds import features, health, http_errors
 from ogc_hysds.backend.registry import build_backends
 from ogc_hysds.config import Settings
+from ogc_hysds.processes import routes as processes_routes
 from ogc_hysds.state import EXTENSION_KEY, ServerState
 
 log = logging.getLogger(__name__)
@@ -23,6 +24,8 @@ def create_app(settings: Settings) -> Flask:
     )
     http_errors.register(app)
     app.register_blueprint(health.blueprint)
+    features.register(app)
+    processes_routes.init_app(app)
     log.info(
         "ogc-hysds ready at %s (GRQ %s, Mozart %s, broker %s)",
         settings.server.url,

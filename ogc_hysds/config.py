@@ -176,6 +176,10 @@ class FeaturesSettings(_Section):
         description="Basemap tile URL for HTML maps; none keeps pages offline.",
     )
     map_attribution: str = ""
+    passthrough_enabled: bool = Field(
+        default=True,
+        description="Serve POST /api/v1/grq/query and /api/v1/jobs/query.",
+    )
 
 
 class HealthSettings(_Section):
