@@ -43,10 +43,11 @@ devstack-up: install
 devstack-down:
 	@[ ! -x $(BIN)/ogc-hysds ] || $(BIN)/ogc-hysds devstack down
 
-## demo: devstack up, seed it, serve the API on http://$(HOST):$(PORT).
+## demo: devstack up, seed it, serve the API on http://$(HOST):$(PORT) with the
+## HySDS simulator running beside it (stopped with the server), so jobs complete.
 demo: devstack-up
 	$(BIN)/ogc-hysds devstack seed --products $(PRODUCTS)
-	$(BIN)/ogc-hysds serve --host $(HOST) --port $(PORT)
+	@bash scripts/demo.sh $(HOST) $(PORT)
 
 serve: install
 	$(BIN)/ogc-hysds serve --host $(HOST) --port $(PORT)

@@ -356,18 +356,18 @@ def _per_field(
     return check
 
 
+_wildcard_options = _per_field(
+    frozenset({"value", "wildcard", "boost", "case_insensitive"})
+)
+
+
 def _wildcard(spec: Any, path: str, depth: int, limits: Limits) -> Body:
-    checked = _per_field(frozenset({"value", "wildcard", "boost", "case_insensitive"}))(
-        spec, path, depth, limits
-    )
+    checked = _wildcard_options(spec, path, depth, limits)
     # Like query_string's allow_leading_wildcard: a leading * scans every term.
     for name, value in checked.items():
-        pattern = (
-            value.get("value", value.get("wildcard"))
-            if isinstance(value, dict)
-            else value
-        )
-        if name != "boost" and isinstance(pattern, str) and pattern[:1] in ("*", "?"):
+        if isinstance(value, dict):
+            value = value.get("value", value.get("wildcard"))
+        if name != "boost" and isinstance(value, str) and value[:1] in ("*", "?"):
             raise reject(f"{path}.{name}", "a pattern may not start with a wildcard")
     return checked
 

@@ -162,6 +162,10 @@ REJECTED: list[tuple[dict[str, Any] | list[Any], str]] = [
         "query.query_string.allow_leading_wildcard",
     ),
     ({"query": {"wildcard": {"id.keyword": "*GUNW"}}}, "query.wildcard.id.keyword"),
+    (
+        {"query": {"wildcard": {"id.keyword": {"value": "?GUNW"}}}},
+        "query.wildcard.id.keyword",
+    ),
     ({"query": {"term": {"dataset.keyword": {"value": {"a": 1}}}}}, "value"),
     ({"query": {"range": {"starttime": "2020"}}}, "query.range.starttime"),
     ({"query": {"nested": {"path": "a", "inner_hits": {}}}}, "inner_hits"),
