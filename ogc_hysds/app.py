@@ -10,6 +10,7 @@ from flask import Flask
 from ogc_hysds import features, health, http_errors
 from ogc_hysds.backend.registry import build_backends
 from ogc_hysds.config import Settings
+from ogc_hysds.processes import notifier
 from ogc_hysds.processes import routes as processes_routes
 from ogc_hysds.state import EXTENSION_KEY, ServerState
 
@@ -26,6 +27,7 @@ def create_app(settings: Settings) -> Flask:
     app.register_blueprint(health.blueprint)
     features.register(app)
     processes_routes.init_app(app)
+    notifier.init_app(app)
     log.info(
         "ogc-hysds ready at %s (GRQ %s, Mozart %s, broker %s)",
         settings.server.url,

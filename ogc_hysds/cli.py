@@ -10,18 +10,14 @@ from collections.abc import Sequence
 
 from ogc_hysds.config import Settings, SettingsError, load_settings
 from ogc_hysds.devstack.process import DevstackError
+from ogc_hysds.logs import configure_logging
 
 log = logging.getLogger("ogc_hysds")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
-    logging.basicConfig(
-        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
-    )
-    # Client libraries log every request at INFO; an operator needs only trouble.
-    for noisy in ("opensearch", "pika", "urllib3"):
-        logging.getLogger(noisy).setLevel(logging.WARNING)
+    configure_logging()
     try:
         return int(args.handler(args) or 0)
     except SettingsError as err:
@@ -41,6 +37,12 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--host", help="bind address (default: server.host)")
     serve.add_argument("--port", type=int, help="port (default: server.port)")
     serve.set_defaults(handler=_serve)
+
+    notify = commands.add_parser(
+        "notifier", help="deliver execute callbacks (one per deployment)"
+    )
+    notify.add_argument("--config", help="settings file (default config/ogc-hysds.yml)")
+    notify.set_defaults(handler=_notifier)
 
     check = commands.add_parser("check-config", help="validate the settings and exit")
     check.add_argument("--config")
@@ -80,7 +82,7 @@ def _serve(args: argparse.Namespace) -> int:
     from ogc_hysds.app import create_app
 
     settings = _load(args)
-    logging.getLogger().setLevel(settings.server.log_level)
+    configure_logging(settings.server.log_level)
     app = create_app(settings)
     host = args.host or settings.server.host
     port = args.port or settings.server.port
@@ -89,6 +91,14 @@ def _serve(args: argparse.Namespace) -> int:
     )
     app.run(host=host, port=port, threaded=True)
     return 0
+
+
+def _notifier(args: argparse.Namespace) -> int:
+    from ogc_hysds.processes.notifier import run_standalone
+
+    settings = _load(args)
+    configure_logging(settings.server.log_level)
+    return run_standalone(settings)
 
 
 def _check_config(args: argparse.Namespace) -> int:

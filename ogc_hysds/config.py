@@ -31,7 +31,9 @@ DEFAULT_CONFIG_FILE = (
     Path(__file__).resolve().parent.parent / "config" / "ogc-hysds.yml"
 )
 
-BackendName = Literal["grq", "mozart", "broker", "broker_admin", "mozart_api"]
+BackendName = Literal[
+    "grq", "mozart", "broker", "broker_admin", "mozart_api", "callbacks"
+]
 
 
 class SettingsError(Exception):
@@ -82,6 +84,7 @@ class IndexSettings(_Section):
     job_status_prefix: str = "job_status"
     job_failed: str = "job_failed"
     ogc_jobs: str = "ogc_hysds_jobs"
+    ogc_callbacks: str = "ogc_hysds_callbacks"
 
     def name(self, key: str) -> str:
         """The full name of an index or alias, namespace included."""
@@ -149,6 +152,31 @@ class ProcessesSettings(_Section):
     default_limit: int = Field(default=10, ge=1, le=10000)
     max_limit: int = Field(default=10000, ge=1, le=10000)
     echo_process: bool = True
+    hidden: list[str] = Field(
+        default=["lw-mozart-*", "lw-tosca-*"],
+        description="Glob patterns (* and ?) of processIDs never listed or run.",
+    )
+    callbacks_enabled: bool = Field(
+        default=False,
+        description="Deliver `subscriber` callbacks; declares the callback class.",
+    )
+    callbacks_in_server: bool = Field(
+        default=True,
+        description="Run the notifier loop inside the server process; false when "
+        "a separate `ogc-hysds notifier` runs it.",
+    )
+    callbacks_allow_internal: bool = Field(
+        default=False,
+        description="Allow callbacks to loopback and link-local addresses.",
+    )
+    callbacks_poll_interval: float = Field(default=2.0, gt=0, description="Seconds.")
+    callbacks_max_attempts: int = Field(default=10, ge=1)
+    callbacks_max_age: float = Field(
+        default=86400.0, gt=0, description="Seconds of retrying before giving up."
+    )
+    callbacks_backoff_initial: float = Field(default=5.0, gt=0)
+    callbacks_backoff_max: float = Field(default=600.0, gt=0)
+    callbacks_timeout: float = Field(default=10.0, gt=0, description="Per POST.")
 
 
 class CollectionOverride(_Section):
@@ -205,7 +233,14 @@ class Settings(_Section):
     def _fill_backend_defaults(cls, value: Any) -> Any:
         # Every backend gets a policy; the file only lists what differs.
         value = dict(value or {})
-        for name in ("grq", "mozart", "broker", "broker_admin", "mozart_api"):
+        for name in (
+            "grq",
+            "mozart",
+            "broker",
+            "broker_admin",
+            "mozart_api",
+            "callbacks",
+        ):
             value.setdefault(name, {})
         return value
 

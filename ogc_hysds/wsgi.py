@@ -8,18 +8,14 @@ calls the factory, never at import time.
 
 from __future__ import annotations
 
-import logging
-
 from flask import Flask
 
 from ogc_hysds.app import create_app
 from ogc_hysds.config import load_settings
+from ogc_hysds.logs import configure_logging
 
 
 def app() -> Flask:
     settings = load_settings()
-    logging.basicConfig(
-        level=settings.server.log_level,
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-    )
+    configure_logging(settings.server.log_level)
     return create_app(settings)

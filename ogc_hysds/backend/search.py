@@ -18,6 +18,7 @@ from functools import partial
 from typing import Any, TypeVar
 
 from opensearchpy import OpenSearch, helpers
+from opensearchpy import exceptions as os_errors
 
 from ogc_hysds.backend import query
 from ogc_hysds.backend.adapter import BackendAdapter
@@ -201,6 +202,27 @@ class SearchBackend:
             self.client, chunk, chunk_size=len(chunk), request_timeout=timeout
         )
         return int(done)
+
+    def ensure_index(self, index: str, body: Mapping[str, Any]) -> bool:
+        """Create `index` with `body` (settings, mappings) unless it exists.
+
+        Idempotent and safe when several servers start at once: losing the race
+        to create it counts as success. Returns True when this call created it.
+        """
+        self._check_index(index)
+        return self._call("ensure_index", partial(self._create, index, dict(body)))
+
+    def _create(self, index: str, body: dict[str, Any], timeout: float) -> bool:
+        params = _timeout(timeout)
+        if self.client.indices.exists(index=index, params=params):
+            return False
+        try:
+            self.client.indices.create(index=index, body=body, params=params)
+        except os_errors.RequestError as err:
+            if err.error != "resource_already_exists_exception":
+                raise
+            return False
+        return True
 
     def mapping(self, index: str) -> dict[str, Any]:
         self._check_index(index)

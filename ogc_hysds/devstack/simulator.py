@@ -9,7 +9,9 @@ would record (hysds.md §2.5, §3.6-§3.10): names the job, dedups, writes
 `job_status` documents keyed by payload_id through job-queued → job-started →
 job-completed (or job-failed, moved to `job_failed`), stages one product into
 GRQ and lists it in `products_staged`, and honours lightweight revoke/purge
-jobs. Never used in production.
+jobs. A job tagged `simulate-failure` fails (`short_error` "simulated
+failure"); one tagged `simulate-offline` ends `job-offline`. Never used in
+production.
 """
 
 from __future__ import annotations
@@ -34,6 +36,9 @@ from ogc_hysds.devstack.templates import all_templates
 log = logging.getLogger(__name__)
 
 SUBMIT_JOB_TASK = "hysds.orchestrator.submit_job"
+# A job tagged so (`hysds:tags`) fails, or loses its worker, once started.
+FAIL_TAG = "simulate-failure"
+OFFLINE_TAG = "simulate-offline"
 
 
 @dataclass(frozen=True)
@@ -186,10 +191,16 @@ class Simulator:
         if self._take_revoked(payload_id):
             self._finish(doc, "job-revoked")
             return
-        if doc["job"]["params"].get("simulate_failure"):
+        if doc["job"]["params"].get("simulate_failure") or FAIL_TAG in doc["tags"]:
             doc.update(short_error="simulated failure", error="simulated failure")
             doc["traceback"] = "Traceback (most recent call last):\n  simulated"
             self._finish(doc, "job-failed")
+            return
+        if OFFLINE_TAG in doc["tags"]:
+            # hysds/event_processors.py: the worker went offline mid-job.
+            doc["status"] = "job-offline"
+            self._write(doc)
+            log.info("job %s job-offline", payload_id)
             return
         # Lightweight jobs (revoke, purge) stage nothing.
         staged = (
@@ -342,7 +353,9 @@ def celery_app(simulator: Simulator) -> Celery:
         worker_hijack_root_logger=False,
     )
 
-    @app.task(name=SUBMIT_JOB_TASK, bind=True)
+    # shared=False: Celery would otherwise add this task, closure and all, to
+    # every Celery app finalized later in the process (tests start several).
+    @app.task(name=SUBMIT_JOB_TASK, bind=True, shared=False)
     def submit_job(self: Any, job: dict[str, Any]) -> None:
         priority = int(self.request.delivery_info.get("priority") or 0)
         simulator.submit_job(str(self.request.id), job, priority)

@@ -144,7 +144,11 @@ def _from_product(
     except (KeyError, IndexError, ValueError) as err:
         raise InvalidValue(f"product {reference!r} has no {jpath}") from err
     # Lists (e.g. `_source.urls`) stay lists: HySDS routes them as they are.
-    return value if not isinstance(value, str) else convert(param, value)
+    # Scalars are converted by type as hysds_commons converts them (a number
+    # from metadata becomes a float).
+    if isinstance(value, str) or param.get("type") in ("number", "boolean"):
+        return convert(param, value)
+    return value
 
 
 CONTROL_DEFAULTS: dict[str, Any] = {

@@ -12,32 +12,43 @@ from __future__ import annotations
 import logging
 import uuid
 from typing import Any
+from urllib.parse import urlencode
 
 from flask import Blueprint, Flask, Response, current_app, jsonify, request
 
 from ogc_hysds.api_parts import api_parts
-from ogc_hysds.errors import (
-    ApiError,
-    Forbidden,
-    InvalidParameter,
-    NoSuchJob,
-    ResultNotReady,
+from ogc_hysds.errors import Forbidden, InvalidParameter, ResultNotReady
+from ogc_hysds.hysds import job_list
+from ogc_hysds.hysds.job_list import JobFilters, SortKey
+from ogc_hysds.hysds.jobs import KIND_LOCAL, Job, JobRecord, utc_now
+from ogc_hysds.hysds.status import (
+    ACCEPTED,
+    DISMISSED,
+    FAILED,
+    OGC_STATUSES,
+    RUNNING,
+    SUCCESSFUL,
+    JobState,
 )
-from ogc_hysds.hysds.jobs import KIND_LOCAL, Job, JobFilters, JobRecord, utc_now
-from ogc_hysds.hysds.status import DISMISSED, FAILED, OGC_STATUSES, SUCCESSFUL, JobState
 from ogc_hysds.processes import echo, html
 from ogc_hysds.processes.description import description, override_for, summary
+from ogc_hysds.processes.openapi import openapi_components, openapi_paths
 from ogc_hysds.processes.service import (
     EXTENSION_KEY,
+    DismissNotPossible,
     Identity,
+    JobFailed,
     ProcessesService,
     build_service,
+    not_dismissable,
     processes_service,
 )
 
 log = logging.getLogger(__name__)
 
 CONF = "http://www.opengis.net/spec/ogcapi-processes-1/1.0/conf"
+# oas30: every path below is in the one OpenAPI document (`processes/openapi`).
+# callback is declared by the notifier when it delivers callbacks.
 CONFORMANCE = [
     f"{CONF}/{name}"
     for name in (
@@ -45,6 +56,7 @@ CONFORMANCE = [
         "ogc-process-description",
         "json",
         "html",
+        "oas30",
         "job-list",
         "dismiss",
     )
@@ -52,14 +64,6 @@ CONFORMANCE = [
 REL = "http://www.opengis.net/def/rel/ogc/1.0"
 
 blueprint = Blueprint("processes", __name__)
-
-
-class JobFailedError(ApiError):
-    """Results of a failed job: the failure, not a missing resource (1.0 §7.13)."""
-
-    status = 500
-    type_uri = "http://www.opengis.net/def/exceptions/ogcapi-processes-1/1.0/job-failed"
-    title = "Job failed"
 
 
 def init_app(app: Flask) -> None:
@@ -83,7 +87,8 @@ def init_app(app: Flask) -> None:
                 "title": "Jobs",
             },
         ],
-        paths=_openapi_paths(),
+        paths=openapi_paths(),
+        components=openapi_components(),
         tags=[{"name": "Processes", "description": "OGC API - Processes over HySDS"}],
     )
 
@@ -100,7 +105,7 @@ def list_processes() -> Response:
     service = _service()
     limit, offset = _paging(service)
 
-    everything = service.registry.all()
+    everything = service.processes()
     summaries = [
         summary(p, service.base_url, override_for(p, service.overrides))
         for p in everything[offset : offset + limit]
@@ -206,14 +211,16 @@ def _created(service: ProcessesService, job: Job) -> Response:
 @blueprint.get("/jobs")
 def list_jobs() -> Response:
     service = _service()
-    limit, offset = _paging(service)
-    filters = _job_filters(service.identity())
+    limit = _limit(service)
+    after = _cursor()
+    filters = _job_filters(service)
 
-    jobs, next_offset = service.jobs.page(filters, limit, offset)
+    jobs, next_key = service.jobs.page(filters, limit, after)
 
     links = [_self_link(service, "/jobs")]
-    if next_offset is not None:
-        links.append(_link_with_offset(service, "/jobs", "next", next_offset))
+    if next_key is not None:
+        token = job_list.encode_cursor(next_key)
+        links.append(_link_with(service, "/jobs", "next", "next", token))
     body = {"jobs": [_status_info(service, job) for job in jobs], "links": links}
     return _render(body, "Jobs")
 
@@ -221,14 +228,14 @@ def list_jobs() -> Response:
 @blueprint.get("/jobs/<job_id>")
 def get_job(job_id: str) -> Response:
     service = _service()
-    job = _owned_job(service, job_id)
+    job = service.owned_job(job_id, service.identity())
     return _render(_status_info(service, job), f"Job {job_id}")
 
 
 @blueprint.get("/jobs/<job_id>/results")
 def get_results(job_id: str) -> Response:
     service = _service()
-    job = _owned_job(service, job_id)
+    job = service.owned_job(job_id, service.identity())
 
     _require_results(job)
     if job.record.kind == KIND_LOCAL:
@@ -239,9 +246,11 @@ def get_results(job_id: str) -> Response:
 @blueprint.delete("/jobs/<job_id>")
 def dismiss_job(job_id: str) -> Response:
     service = _service()
-    job = _owned_job(service, job_id)
+    job = service.owned_job(job_id, service.identity())
 
     if job.record.kind == KIND_LOCAL:
+        if job.state.status not in (ACCEPTED, RUNNING):
+            raise DismissNotPossible(not_dismissable(job))
         job.record.dismissed = True
         job.record.local_state = {"status": DISMISSED, "created": job.record.created}
         service.jobs.save(job.record)
@@ -252,21 +261,12 @@ def dismiss_job(job_id: str) -> Response:
     return jsonify(_status_info(service, dismissed))
 
 
-def _owned_job(service: ProcessesService, job_id: str) -> Job:
-    job = service.jobs.job(job_id)
-    identity = service.identity()
-    # Another user's job is reported missing, not forbidden: ids stay private.
-    if job is None or not (identity.is_ops or job.record.owner == identity.username):
-        raise NoSuchJob(f"no job {job_id!r}")
-    return job
-
-
 def _require_results(job: Job) -> None:
     status = job.state.status
     if status == SUCCESSFUL:
         return
     if status == FAILED:
-        raise JobFailedError(job.state.message or "the job failed")
+        raise JobFailed(job.state.message or "the job failed")
     if status == DISMISSED:
         raise ResultNotReady(
             f"job {job.record.job_id} was dismissed; it has no results"
@@ -344,18 +344,17 @@ def _product(service: ProcessesService, product: dict[str, Any]) -> dict[str, An
     return {"id": product.get("id"), "dataset": product.get("dataset"), "links": links}
 
 
-def _job_filters(identity: Identity) -> JobFilters:
+def _job_filters(service: ProcessesService) -> JobFilters:
     args = request.args
     statuses = _multi("status")
     for status in statuses:
         if status not in OGC_STATUSES:
             raise InvalidParameter(f"unknown status {status!r}", locator="status")
+    # 1.0 job-list `type`: every job here is of type `process`.
     types = _multi("type")
-    if types and "process" not in types:
-        statuses = ["__none__"]
     created_from, created_to = _interval(args.get("datetime"))
     return JobFilters(
-        owner=_owner_filter(identity, args.get("user")),
+        owner=_owner_filter(service.identity(), args.get("user")),
         process_ids=_multi("processID"),
         statuses=statuses,
         created_from=created_from,
@@ -364,6 +363,8 @@ def _job_filters(identity: Identity) -> JobFilters:
         max_duration=_number("maxDuration"),
         tags=_multi("tag"),
         queues=_multi("queue"),
+        hidden=list(service.settings.processes.hidden),
+        nothing=bool(types) and "process" not in types,
     )
 
 
@@ -412,6 +413,29 @@ def _interval(raw: str | None) -> tuple[str | None, str | None]:
 # --- paging and rendering -----------------------------------------------------
 
 
+def _limit(service: ProcessesService) -> int:
+    settings = service.settings.processes
+    try:
+        limit = int(request.args.get("limit", settings.default_limit))
+    except ValueError as err:
+        raise InvalidParameter("limit must be an integer", locator="limit") from err
+    if not 1 <= limit <= 10000:
+        raise InvalidParameter("limit must be 1 to 10000", locator="limit")
+    return min(limit, settings.max_limit)
+
+
+def _cursor() -> SortKey | None:
+    token = request.args.get("next")
+    if token is None:
+        return None
+    try:
+        return job_list.decode_cursor(token)
+    except ValueError as err:
+        raise InvalidParameter(
+            "next is not a token this server issued", locator="next"
+        ) from err
+
+
 def _paging(service: ProcessesService) -> tuple[int, int]:
     settings = service.settings.processes
     try:
@@ -448,14 +472,16 @@ def _self_link(service: ProcessesService, path: str) -> dict[str, Any]:
 def _link_with_offset(
     service: ProcessesService, path: str, rel: str, offset: int
 ) -> dict[str, Any]:
+    return _link_with(service, path, rel, "offset", str(offset))
+
+
+def _link_with(
+    service: ProcessesService, path: str, rel: str, name: str, value: str
+) -> dict[str, Any]:
     args = request.args.to_dict(flat=False)
-    args["offset"] = [str(offset)]
-    query = "&".join(
-        f"{key}={value}"
-        for key, values in args.items()
-        for value in values
-        if key != "f"
-    )
+    args[name] = [value]
+    pairs = [(key, item) for key, items in args.items() for item in items]
+    query = urlencode([pair for pair in pairs if pair[0] != "f"], safe=":,/")
     return {
         "href": f"{service.base_url}{path}?{query}",
         "rel": rel,
@@ -476,56 +502,3 @@ def _render(body: dict[str, Any], title: str) -> Response:
     if html.wants_html():
         return html.render(body, title)
     return jsonify(body)
-
-
-def _openapi_paths() -> dict[str, Any]:
-    def op(summary_text: str, tag: str = "Processes") -> dict[str, Any]:
-        return {
-            "summary": summary_text,
-            "tags": [tag],
-            "responses": {"200": {"description": "OK"}},
-        }
-
-    job_id = [
-        {"name": "jobId", "in": "path", "required": True, "schema": {"type": "string"}}
-    ]
-    process_id = [
-        {
-            "name": "processId",
-            "in": "path",
-            "required": True,
-            "schema": {"type": "string"},
-        }
-    ]
-    return {
-        "/processes": {"get": op("List the processes (HySDS job types and echo)")},
-        "/processes/{processId}": {
-            "get": {**op("Describe a process"), "parameters": process_id}
-        },
-        "/processes/{processId}/execution": {
-            "post": {
-                "summary": "Execute a process; HySDS jobs run asynchronously (201)",
-                "tags": ["Processes"],
-                "parameters": process_id,
-                "requestBody": {
-                    "required": True,
-                    "content": {"application/json": {"schema": {"type": "object"}}},
-                },
-                "responses": {
-                    "200": {"description": "sync result"},
-                    "201": {"description": "job created"},
-                },
-            }
-        },
-        "/jobs": {"get": op("List jobs (newest first)")},
-        "/jobs/{jobId}": {
-            "get": {**op("Status of a job"), "parameters": job_id},
-            "delete": {
-                **op("Dismiss a job (HySDS revoke or purge)"),
-                "parameters": job_id,
-            },
-        },
-        "/jobs/{jobId}/results": {
-            "get": {**op("Results of a job"), "parameters": job_id}
-        },
-    }

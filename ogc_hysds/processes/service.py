@@ -8,6 +8,7 @@ list of parse → authorize → act → render steps.
 
 from __future__ import annotations
 
+import fnmatch
 import logging
 from dataclasses import dataclass
 from typing import Any
@@ -17,7 +18,13 @@ from flask import Flask
 from ogc_hysds.backend.errors import Unavailable
 from ogc_hysds.backend.search import SearchBackend
 from ogc_hysds.config import Settings
-from ogc_hysds.errors import Conflict, NoSuchProcess, ServiceUnavailable
+from ogc_hysds.errors import (
+    Conflict,
+    Forbidden,
+    NoSuchJob,
+    NoSuchProcess,
+    ServiceUnavailable,
+)
 from ogc_hysds.hysds import lightweight
 from ogc_hysds.hysds.jobs import Job, JobRecord, JobStore, utc_now
 from ogc_hysds.hysds.products import find_product
@@ -36,6 +43,28 @@ from ogc_hysds.state import server_state
 log = logging.getLogger(__name__)
 
 EXTENSION_KEY = "ogc_hysds.processes"
+# Our own exception types, where OGC API Processes 1.0 defines none
+# (docs/processes.md, "Errors").
+EXCEPTIONS = "urn:ogc-hysds:exception"
+
+
+class DismissNotPossible(Conflict):
+    """A finished job cannot be dismissed: HySDS can neither cancel nor
+    forget it (it keeps the status doc until its ILM policy deletes it)."""
+
+    type_uri = f"{EXCEPTIONS}:dismiss-not-possible"
+    title = "Dismiss not possible"
+
+
+class JobFailed(Conflict):
+    """Results of a failed job: HySDS's reason, as a client error.
+
+    1.0 §7.13.3 asks for an error matching the failure; the job failed, not
+    this server, and a 5xx would hide the reason behind a generic message.
+    """
+
+    type_uri = f"{EXCEPTIONS}:job-failed"
+    title = "Job failed"
 
 
 @dataclass(frozen=True)
@@ -65,11 +94,33 @@ class ProcessesService:
         username = self.settings.processes.default_username
         return Identity(username, username in self.settings.processes.ops_role_users)
 
+    def is_hidden(self, process_id: str) -> bool:
+        """HySDS system job types (`processes.hidden`) are not processes."""
+        return any(
+            fnmatch.fnmatchcase(process_id, pattern)
+            for pattern in self.settings.processes.hidden
+        )
+
+    def processes(self) -> list[Process]:
+        """The processes a caller may see and run, sorted by processID."""
+        return [p for p in self.registry.all() if not self.is_hidden(p.process_id)]
+
     def process(self, process_id: str) -> Process:
         process = self.registry.get(process_id)
-        if process is None:
+        # A hidden job type (e.g. lw-mozart-purge) could purge other users'
+        # jobs: to callers it does not exist.
+        if process is None or self.is_hidden(process_id):
             raise NoSuchProcess(f"no process {process_id!r}")
         return process
+
+    def owned_job(self, job_id: str, identity: Identity) -> Job:
+        """The job, if the caller owns it or has the ops role."""
+        job = self.jobs.job(job_id)
+        if job is None:
+            raise NoSuchJob(f"no job {job_id!r}")
+        if not (identity.is_ops or job.record.owner == identity.username):
+            raise Forbidden(f"job {job_id} belongs to another user")
+        return job
 
     def resolve(self, process: Process, inputs: dict[str, Any]) -> ResolvedJob:
         alias = self.settings.indices.name("grq_alias")
@@ -133,9 +184,7 @@ class ProcessesService:
         """Revoke a running HySDS job, purge a queued one (hysds.md §3.10)."""
         record = job.record
         if job.state.status not in (ACCEPTED, RUNNING):
-            raise Conflict(
-                f"job {record.job_id} is {job.state.status}; nothing to dismiss"
-            )
+            raise DismissNotPossible(not_dismissable(job))
         operation = (
             lightweight.REVOKE if job.state.status == RUNNING else lightweight.PURGE
         )
@@ -149,6 +198,13 @@ class ProcessesService:
         record.dismissed = True
         self.jobs.save(record)
         log.info("job %s dismissed (%s submitted)", record.job_id, operation)
+
+
+def not_dismissable(job: Job) -> str:
+    return (
+        f"dismiss not possible: job {job.record.job_id} is {job.state.status}; "
+        "HySDS cannot cancel or remove a finished job"
+    )
 
 
 def build_service(app: Flask) -> ProcessesService:

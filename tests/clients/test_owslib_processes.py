@@ -83,7 +83,7 @@ def test_owslib_lists_and_describes_processes(server_url: str) -> None:
     ids = [process["id"] for process in client.processes()]
     described = client.process("hello_world:develop")
 
-    assert {"echo", "hello_world:develop", "all_types:v1"} <= set(ids)
+    assert {"echo", "hello_world:develop"} <= set(ids)
     assert described["id"] == "hello_world:develop"
     assert described["inputs"]["greeting"]["schema"]["type"] == "string"
     assert "async-execute" in described["jobControlOptions"]

@@ -37,6 +37,7 @@ def test_every_backend_gets_a_policy(tmp_path: Path) -> None:
         "broker",
         "broker_admin",
         "mozart_api",
+        "callbacks",
     }
 
 

@@ -1,9 +1,9 @@
 # SPDX-License-Identifier: Apache-2.0
-"""Fixtures for the processes tests: HySDS specs and a product in our namespace.
+"""Fixtures for the processes tests: the real devstack seed in our namespace.
 
-The documents are the hand-written samples of `tests/hysds_samples.py` (shaped
-as hysds.md §2.2-§2.4), loaded through the real OpenSearch of the devstack
-with the devstack's index templates installed first.
+`install_templates`, `seed_grq` and `seed_mozart` (the seeded job specs,
+hysds-ios, containers and job_status docs in every HySDS status) write into
+this module's index namespace, through the devstack's real OpenSearch.
 """
 
 from __future__ import annotations
@@ -11,31 +11,28 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-from opensearchpy import OpenSearch
 
 from ogc_hysds.backend.registry import Backends, build_backends
 from ogc_hysds.config import Settings
-from ogc_hysds.devstack.templates import all_templates
-from tests import hysds_samples as samples
+from ogc_hysds.devstack.seed import install_templates, seed_grq, seed_mozart
+from ogc_hysds.devstack.seed_grq import generate_products
+
+# Few random products keep seeding fast; the landmarks are always written.
+SEED_PRODUCTS = 30
+RANDOM_SEED = 42
 
 
 @pytest.fixture(scope="module")
-def mozart_specs(settings: Settings, search_client: OpenSearch) -> Iterator[Settings]:
-    """Templates, specs and one GRQ product loaded; yields the settings."""
+def mozart_specs(settings: Settings) -> Iterator[Settings]:
+    """The seed loaded and refreshed; yields the settings."""
+    backends = build_backends(settings)
     indices = settings.indices
-    templates = all_templates(indices)
-    for name, body in templates:
-        search_client.indices.put_index_template(name=name, body=body)
-    for key, docs in samples.mozart_docs().items():
-        for doc in docs:
-            search_client.index(index=indices.name(key), id=doc["id"], body=doc)
-    product = samples.PRODUCT_HIT
-    product_index = indices.name("grq_index_prefix") + "_v2.0_area_of_interest"
-    search_client.index(index=product_index, id=product["_id"], body=product["_source"])
-    search_client.indices.refresh(index=f"{indices.namespace}*")
+    install_templates(backends.grq, backends.mozart, indices)
+    seed_grq(backends.grq, indices, SEED_PRODUCTS, RANDOM_SEED)
+    staged = list(generate_products(SEED_PRODUCTS, RANDOM_SEED))
+    seed_mozart(backends.mozart, indices, staged, RANDOM_SEED)
+    backends.mozart.refresh(f"{indices.namespace}*")
     yield settings
-    for name, _ in templates:
-        search_client.indices.delete_index_template(name=name)
 
 
 @pytest.fixture

@@ -2,13 +2,17 @@
 """The proof our message is right: a real Celery worker decodes and runs it.
 
 A Celery app configured as HySDS's (msgpack accepted, `task_queue_max_priority`
-10) registers `hysds.orchestrator.submit_job` on `jobs_processed`; the job JSON
-it receives must equal the hand-written expectation for each sample process.
+10) registers `hysds.orchestrator.submit_job` on `jobs_processed`. Each seeded
+user process is executed through the API; the job JSON Celery hands the task
+must equal the hand-written expectation field by field. Priority, persistence
+and content type are read back from the broker before the worker consumes.
 """
 
 from __future__ import annotations
 
 import time
+from collections.abc import Iterator
+from dataclasses import dataclass
 from typing import Any
 
 import pika
@@ -17,45 +21,38 @@ import requests
 from celery import Celery
 from celery.contrib.testing.worker import start_worker
 
-from ogc_hysds.backend.registry import Backends
+from ogc_hysds.app import create_app
 from ogc_hysds.config import Settings
-from ogc_hysds.hysds.products import find_product
-from ogc_hysds.hysds.registry import ProcessRegistry
-from ogc_hysds.hysds.resolve import resolve
-from ogc_hysds.hysds.submit import AmqpTransport, new_payload_id
-from tests.unit.hysds.expected_jobs import EXPECTED
+from ogc_hysds.devstack.stack import Devstack
+from tests.conftest import devstack_settings
+from tests.unit.hysds.expected_jobs import CASES, EXPECTED, field_of
 
 pytestmark = pytest.mark.integration
 
 
-def _submit(settings: Settings, backends: Backends, process_id: str) -> str:
-    registry = ProcessRegistry(backends.mozart, settings.indices, ttl=60)
-    process = registry.get(process_id)
-    assert process is not None
-    inputs, _ = EXPECTED[process_id]
-    alias = settings.indices.name("grq_alias")
-    resolved = resolve(
-        process, inputs, lambda ref: find_product(backends.grq, alias, ref), "q"
-    )
-    transport = AmqpTransport(backends.broker, settings.broker.jobs_queue)
-    return transport.submit(resolved, "jdoe", new_payload_id())
+@dataclass
+class Delivered:
+    """What the broker held and what Celery decoded, per processID."""
+
+    properties: dict[str, pika.BasicProperties]
+    jobs: dict[str, dict[str, Any]]
 
 
-def _peek(settings: Settings) -> list[pika.BasicProperties]:
-    """Properties of every queued message, as the broker holds them."""
+def _peek(settings: Settings) -> dict[str, pika.BasicProperties]:
+    """Properties of every queued message by task id, as the broker holds them."""
     connection = pika.BlockingConnection(pika.URLParameters(settings.broker.url))
     channel = connection.channel()
-    seen = []
+    seen = {}
     while True:
         method, properties, _ = channel.basic_get(settings.broker.jobs_queue)
         if method is None:
             break
-        seen.append(properties)
+        seen[properties.correlation_id] = properties
     connection.close()  # unacknowledged messages go back to the queue
     return seen
 
 
-def _celery_app(settings: Settings, received: list[tuple[str, Any]]) -> Celery:
+def _celery_app(settings: Settings, received: dict[str, Any]) -> Celery:
     app = Celery("hysds", broker=settings.broker.url)
     app.conf.update(
         accept_content=["msgpack", "json"],
@@ -67,43 +64,83 @@ def _celery_app(settings: Settings, received: list[tuple[str, Any]]) -> Celery:
         broker_connection_retry_on_startup=True,
     )
 
-    @app.task(name="hysds.orchestrator.submit_job", bind=True)
+    @app.task(name="hysds.orchestrator.submit_job", bind=True, shared=False)
     def submit_job(self: Any, job: dict[str, Any]) -> None:
-        received.append((self.request.id, job))
+        received[self.request.id] = job
 
     return app
 
 
-def test_celery_receives_exactly_the_expected_job_json(
-    mozart_specs: Settings, backends: Backends
-) -> None:
-    settings = mozart_specs
-    submitted = {_submit(settings, backends, pid): pid for pid in sorted(EXPECTED)}
-
-    queued = _peek(settings)
-    assert sorted(p.priority for p in queued) == sorted(
-        EXPECTED[pid][0].get("hysds:priority", 0) for pid in submitted.values()
+@pytest.fixture(scope="module")
+def celery_settings(
+    devstack: Devstack, namespace: str, vhost: str, mozart_specs: Settings
+) -> Settings:
+    # The HySDS username comes from the caller's identity (default_username).
+    return devstack_settings(
+        devstack,
+        namespace,
+        vhost,
+        broker={"jobs_queue": "jobs_processed_celery"},
+        processes={"default_username": "jdoe", "ops_role_users": ["ops"]},
     )
-    assert {p.delivery_mode for p in queued} == {2}
-    assert {p.content_type for p in queued} == {"application/x-msgpack"}
 
-    received: list[tuple[str, Any]] = []
-    app = _celery_app(settings, received)
+
+@pytest.fixture(scope="module")
+def delivered(celery_settings: Settings) -> Iterator[Delivered]:
+    client = create_app(celery_settings).test_client()
+    task_ids = {}
+    for process_id, (inputs, _) in EXPECTED.items():
+        reply = client.post(
+            f"/processes/{process_id}/execution", json={"inputs": inputs}
+        )
+        assert reply.status_code == 201, reply.get_json()
+        task_ids[reply.get_json()["jobID"]] = process_id
+
+    properties = _peek(celery_settings)
+    received: dict[str, Any] = {}
+    app = _celery_app(celery_settings, received)
     with start_worker(app, pool="solo", perform_ping_check=False, loglevel="WARNING"):
-        deadline = time.monotonic() + 20
-        while len(received) < len(submitted) and time.monotonic() < deadline:
+        deadline = time.monotonic() + 30
+        while len(received) < len(task_ids) and time.monotonic() < deadline:
             time.sleep(0.2)
+    yield Delivered(
+        properties={task_ids[t]: p for t, p in properties.items() if t in task_ids},
+        jobs={task_ids[t]: job for t, job in received.items()},
+    )
 
-    assert len(received) == len(submitted)
-    for task_id, job in received:
-        assert job == EXPECTED[submitted[task_id]][1]
+
+@pytest.mark.parametrize(("process_id", "name"), CASES)
+def test_celery_receives_the_expected_field(
+    delivered: Delivered, process_id: str, name: str
+) -> None:
+    job = delivered.jobs[process_id]
+    assert field_of(job, name) == field_of(EXPECTED[process_id][1], name)
+
+
+@pytest.mark.parametrize("process_id", sorted(EXPECTED))
+def test_celery_receives_no_field_beyond_the_expectation(
+    delivered: Delivered, process_id: str
+) -> None:
+    job, expected = delivered.jobs[process_id], EXPECTED[process_id][1]
+    assert set(job) == set(expected)
+    assert set(job["payload"]) == set(expected["payload"])
+
+
+@pytest.mark.parametrize("process_id", sorted(EXPECTED))
+def test_broker_holds_the_priority_as_a_persistent_msgpack_message(
+    delivered: Delivered, process_id: str
+) -> None:
+    properties = delivered.properties[process_id]
+    inputs = EXPECTED[process_id][0]
+    assert properties.priority == inputs.get("hysds:priority", 0)
+    assert properties.delivery_mode == 2
+    assert properties.content_type == "application/x-msgpack"
 
 
 def test_jobs_queue_is_declared_as_hysds_declares_it(
-    mozart_specs: Settings, backends: Backends
+    delivered: Delivered, celery_settings: Settings
 ) -> None:
-    settings = mozart_specs
-    _submit(settings, backends, "hello_world:develop")
+    settings = celery_settings
     vhost = settings.broker.url.rsplit("/", 1)[1]
     reply = requests.get(
         f"{settings.broker.admin_url}api/queues/{vhost}/{settings.broker.jobs_queue}",
@@ -113,4 +150,3 @@ def test_jobs_queue_is_declared_as_hysds_declares_it(
     queue = reply.json()
     assert queue["durable"] is True
     assert queue["arguments"] == {"x-max-priority": 10}
-    _peek(settings)

@@ -1,49 +1,36 @@
 # SPDX-License-Identifier: Apache-2.0
 from __future__ import annotations
 
-from typing import Any
-
 import pytest
 
 from ogc_hysds.errors import InvalidParameter
-from ogc_hysds.hysds.registry import Process, build_processes
 from ogc_hysds.hysds.resolve import resolve
-from tests import hysds_samples as s
-
-
-def _process(process_id: str) -> Process:
-    docs = s.mozart_docs()
-    return build_processes(
-        docs["hysds_ios_grq"],
-        {d["id"]: d for d in docs["job_specs"]},
-        {d["id"]: d for d in docs["containers"]},
-    )[process_id]
-
-
-def _lookup(reference: str) -> dict[str, Any] | None:
-    return s.PRODUCT_HIT if reference == "AOI_sacramento_valley" else None
+from tests.unit.hysds.expected_jobs import GUNW, SLC
+from tests.unit.hysds.seeded import lookup, process
 
 
 def test_defaults_values_and_optional_params_are_filled() -> None:
     resolved = resolve(
-        _process("hello_world:develop"), {"greeting": "hi"}, _lookup, "q"
+        process("product-qa:v0.9.2"), {"product_url": GUNW, "name": "n"}, lookup, "q"
     )
-    assert resolved.params == {
-        "greeting": "hi",
-        "count": 3.0,
-        "mode": "friendly",
-        "shout": False,
-        "note": "",
-    }
+    assert resolved.params["strict"] is True
+    assert resolved.params["notes"] == ""
+    assert resolved.params["thresholds"] == {"min_coherence": 0.3, "max_gaps": 2}
+    ifg = resolve(
+        process("s1-gunw-ifg:v2.0.1"),
+        {"reference_urls": SLC, "reference_id": SLC, "track_number": SLC, "query": "q"},
+        lookup,
+        "q",
+    )
+    assert ifg.params["dataset_tag"] == "standard-product"
+    assert ifg.params["azimuth_looks"] == 7.0
 
 
 def test_controls_default_from_job_spec() -> None:
-    resolved = resolve(
-        _process("hello_world:develop"), {"greeting": "hi"}, _lookup, "q"
-    )
+    resolved = resolve(process("hello_world:develop"), {"greeting": "hi"}, lookup, "q")
     controls = resolved.controls
     assert (controls.queue, controls.priority, controls.tags) == (
-        "job_worker-small",
+        "verdi-job_worker-small",
         0,
         ["hello_world:develop"],
     )
@@ -57,7 +44,7 @@ def test_controls_default_from_job_spec() -> None:
 
 def test_qualified_values_are_unwrapped() -> None:
     resolved = resolve(
-        _process("hello_world:develop"), {"greeting": {"value": "yo"}}, _lookup, "q"
+        process("hello_world:develop"), {"greeting": {"value": "yo"}}, lookup, "q"
     )
     assert resolved.params["greeting"] == "yo"
 
@@ -65,20 +52,19 @@ def test_qualified_values_are_unwrapped() -> None:
 def test_every_bad_input_is_named() -> None:
     with pytest.raises(InvalidParameter) as caught:
         resolve(
-            _process("hello_world:develop"),
+            process("hello_world:develop"),
             {
-                "count": "many",
+                "repeat": "many",
                 "bogus": 1,
                 "hysds:priority": 12,
                 "hysds:queue": "elsewhere",
             },
-            _lookup,
+            lookup,
             "q",
         )
     detail = caught.value.detail
     for name in (
-        "greeting: required",
-        "count:",
+        "repeat:",
         "bogus:",
         "hysds:priority",
         "hysds:queue",
@@ -88,25 +74,35 @@ def test_every_bad_input_is_named() -> None:
 
 
 def test_dataset_jpath_params_walk_the_grq_record() -> None:
-    item_url = "http://h/collections/area_of_interest/items/AOI_sacramento_valley"
+    item_url = f"http://h/collections/S1-GUNW/items/{GUNW}"
     resolved = resolve(
-        _process("all_types:v1"),
-        {"input_urls": "AOI_sacramento_valley", "product_id": {"href": item_url}},
-        lambda ref: (
-            s.PRODUCT_HIT if ref in ("AOI_sacramento_valley", item_url) else None
-        ),
+        process("timeseries-displacement:v1.3.0"),
+        {"input_urls": GUNW, "input_id": {"href": item_url}},
+        lookup,
         "q",
     )
-    assert resolved.params["input_urls"] == s.PRODUCT_HIT["_source"]["urls"]
-    assert resolved.params["product_id"] == "AOI_sacramento_valley"
+    hit = lookup(GUNW)
+    assert hit is not None
+    assert resolved.params["input_urls"] == hit["_source"]["urls"]
+    assert resolved.params["input_id"] == GUNW
+
+
+def test_numbers_from_product_metadata_are_converted() -> None:
+    resolved = resolve(
+        process("s1-gunw-ifg:v2.0.1"),
+        {"reference_urls": SLC, "reference_id": SLC, "track_number": SLC, "query": "q"},
+        lookup,
+        "q",
+    )
+    assert resolved.params["track_number"] == 88.0
 
 
 def test_unknown_product_is_a_bad_input() -> None:
     with pytest.raises(InvalidParameter) as caught:
         resolve(
-            _process("all_types:v1"),
-            {"input_urls": "nope", "product_id": "nope"},
-            _lookup,
+            process("timeseries-displacement:v1.3.0"),
+            {"input_urls": "nope", "input_id": "nope"},
+            lookup,
             "q",
         )
     assert "input_urls: no catalogue product" in caught.value.detail
@@ -114,10 +110,10 @@ def test_unknown_product_is_a_bad_input() -> None:
 
 def test_controls_are_validated() -> None:
     resolved = resolve(
-        _process("hello_world:develop"),
+        process("hello_world:develop"),
         {
             "greeting": "hi",
-            "hysds:queue": "job_worker-large",
+            "hysds:queue": "factotum-job_worker-small",
             "hysds:priority": 7,
             "hysds:tags": ["run-42", "x"],
             "hysds:job_name": "my_run",
@@ -126,11 +122,11 @@ def test_controls_are_validated() -> None:
             "hysds:disk_usage": "20GB",
             "hysds:enable_dedup": True,
         },
-        _lookup,
+        lookup,
         "q",
     )
     controls = resolved.controls
-    assert controls.queue == "job_worker-large"
+    assert controls.queue == "factotum-job_worker-small"
     assert controls.priority == 7
     assert controls.tags == ["run-42", "x"]
     assert controls.job_name == "my_run"
