@@ -13,6 +13,7 @@ from __future__ import annotations
 import hashlib
 import uuid
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -20,7 +21,7 @@ import requests
 from opensearchpy import OpenSearch
 
 from ogc_hysds.config import Settings, settings_from_dict
-from ogc_hysds.devstack.stack import Devstack
+from ogc_hysds.devstack.stack import Devstack, default_root
 
 
 @pytest.fixture(scope="session")
@@ -97,3 +98,24 @@ def settings(devstack: Devstack, namespace: str, vhost: str) -> Settings:
 def search_client(devstack: Devstack) -> OpenSearch:
     """A plain client for test set-up and for checking what reached the backend."""
     return OpenSearch(hosts=[devstack.opensearch.url])
+
+
+def dedicated_devstack(
+    root: Path, name: str, *, opensearch_port: int, amqp_port: int, admin_port: int
+) -> Devstack:
+    """A devstack of a test's own, for tests that stop or break a backend.
+
+    It reuses the jars Maven laid out for the shared devstack, and its ports
+    and node name keep it apart from the shared one.
+    """
+    shared_jars = default_root() / "opensearch" / "lib"
+    if shared_jars.is_dir():
+        (root / "opensearch").mkdir(parents=True, exist_ok=True)
+        (root / "opensearch" / "lib").symlink_to(shared_jars)
+    return Devstack(
+        root=root,
+        opensearch_port=opensearch_port,
+        amqp_port=amqp_port,
+        admin_port=admin_port,
+        nodename=f"ogc-hysds-{name}@localhost",
+    )

@@ -20,25 +20,18 @@ from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from ogc_hysds.backend.query import FORBIDDEN_KEYS as ADAPTER_FORBIDDEN_KEYS
+from ogc_hysds.backend.query import MAX_RESULT_WINDOW
 from ogc_hysds.hysds.grq_query import QueryError, SortKey
 
 Body = dict[str, Any]
 Scalar = str | int | float | bool
 
-MAX_WINDOW = 10_000
+MAX_WINDOW = MAX_RESULT_WINDOW
 
-# Keys that run code on the cluster, wherever they appear.
-FORBIDDEN_KEYS = frozenset(
-    {
-        "script",
-        "script_score",
-        "scripted_metric",
-        "script_fields",
-        "runtime_mappings",
-        "_script",
-        "function_score",
-    }
-)
+# The adapter refuses code-running keys in every body; user-written bodies may
+# not score by function either.
+FORBIDDEN_KEYS = ADAPTER_FORBIDDEN_KEYS | {"function_score"}
 
 # Top-level members a body may have; all others are refused by name.
 TOP_LEVEL = frozenset(

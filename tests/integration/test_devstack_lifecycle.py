@@ -17,25 +17,20 @@ from flask.testing import FlaskClient
 from ogc_hysds.app import create_app
 from ogc_hysds.config import settings_from_dict
 from ogc_hysds.devstack.process import pid_alive
-from ogc_hysds.devstack.stack import Devstack, default_root
+from ogc_hysds.devstack.stack import Devstack
+from tests.conftest import dedicated_devstack
 
 pytestmark = [pytest.mark.integration, pytest.mark.slow]
 
 
 @pytest.fixture(scope="module")
 def own_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Devstack]:
-    root = tmp_path_factory.mktemp("lifecycle")
-    shared_jars = default_root() / "opensearch" / "lib"
-    if shared_jars.is_dir():
-        # Reuse the jars Maven already laid out for the shared devstack.
-        (root / "opensearch").mkdir()
-        (root / "opensearch" / "lib").symlink_to(shared_jars)
-    stack = Devstack(
-        root=root,
+    stack = dedicated_devstack(
+        tmp_path_factory.mktemp("lifecycle"),
+        "lifecycle",
         opensearch_port=9290,
         amqp_port=5712,
         admin_port=15712,
-        nodename="ogc-hysds-lifecycle@localhost",
     )
     stack.up()
     yield stack

@@ -20,8 +20,9 @@ from flask import Flask, jsonify
 
 from ogc_hysds.app import create_app
 from ogc_hysds.config import Settings, settings_from_dict
-from ogc_hysds.devstack.stack import Devstack, default_root
+from ogc_hysds.devstack.stack import Devstack
 from ogc_hysds.state import server_state
+from tests.conftest import dedicated_devstack
 
 OPENSEARCH_PORT = 9270
 PROXY_PORT = 9271
@@ -44,17 +45,12 @@ CLIENT_TIMEOUT = 1.0
 
 @pytest.fixture(scope="session")
 def fault_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Devstack]:
-    root = tmp_path_factory.mktemp("faults")
-    shared_lib = default_root() / "opensearch" / "lib"
-    if shared_lib.is_dir():
-        (root / "opensearch").mkdir()
-        (root / "opensearch" / "lib").symlink_to(shared_lib)
-    stack = Devstack(
-        root=root,
+    stack = dedicated_devstack(
+        tmp_path_factory.mktemp("faults"),
+        "faults",
         opensearch_port=OPENSEARCH_PORT,
         amqp_port=AMQP_PORT,
         admin_port=ADMIN_PORT,
-        nodename="ogc-hysds-faults@localhost",
     )
     try:
         stack.up()

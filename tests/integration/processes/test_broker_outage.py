@@ -23,6 +23,7 @@ from opensearchpy import OpenSearch
 from ogc_hysds.app import create_app
 from ogc_hysds.config import Settings, settings_from_dict
 from ogc_hysds.devstack.stack import Devstack
+from tests.conftest import dedicated_devstack
 
 pytestmark = [pytest.mark.integration, pytest.mark.slow]
 
@@ -40,12 +41,12 @@ POLICY = {
 
 @pytest.fixture(scope="module")
 def broker_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Devstack]:
-    stack = Devstack(
-        root=tmp_path_factory.mktemp("bq"),
+    stack = dedicated_devstack(
+        tmp_path_factory.mktemp("bq"),
+        "bq",
         opensearch_port=9280,
         amqp_port=5702,
         admin_port=15702,
-        nodename="ogc-hysds-bq@localhost",
     )
     stack.rabbitmq.up()
     try:
