@@ -9,7 +9,7 @@ HOST ?= 127.0.0.1
 PORT ?= 5000
 PRODUCTS ?= 300
 
-.PHONY: install system-deps demo test lint devstack-up devstack-down serve clean
+.PHONY: install system-deps demo test lint conformance devstack-up devstack-down serve clean
 
 ## system-deps: Debian packages the devstack needs (RabbitMQ, Java 17, Maven) and the
 ## client tests use (GDAL's ogrinfo/ogr2ogr, QGIS for the system Python).
@@ -61,6 +61,10 @@ lint: install
 ## test: the whole suite on a real devstack (started here, stopped again if it was).
 test: install lint
 	@bash scripts/run-tests.sh $(PYTEST_ARGS)
+
+## conformance: OGC CITE suites for Features and Processes (see docs/conformance.md).
+conformance: install
+	@bash scripts/conformance.sh
 
 clean: devstack-down
 	rm -rf $(VENV) .devstack .pytest_cache .mypy_cache .ruff_cache
