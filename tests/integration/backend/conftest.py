@@ -43,7 +43,7 @@ POLICY = {
 CLIENT_TIMEOUT = 1.0
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def fault_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Devstack]:
     stack = dedicated_devstack(
         tmp_path_factory.mktemp("faults"),
