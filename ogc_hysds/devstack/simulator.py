@@ -35,6 +35,8 @@ from ogc_hysds.devstack.templates import all_templates
 
 log = logging.getLogger(__name__)
 
+PRODUCTS_BUCKET = "s3://s3-us-west-2.amazonaws.com:80/ds-bucket/products"
+
 SUBMIT_JOB_TASK = "hysds.orchestrator.submit_job"
 # A job tagged so (`hysds:tags`) fails, or loses its worker, once started.
 FAIL_TAG = "simulate-failure"
@@ -177,12 +179,14 @@ class Simulator:
             return
         started = dt.datetime.now(dt.UTC)
         job_info = doc["job"]["job_info"]
+        # The worker's WebDAV layout: jobs/YYYY/MM/DD/HH/MM/<job_id> (hysds.md §2.5).
+        job_path = f"{started:%Y/%m/%d/%H/%M}/{doc['job_id']}"
         job_info.update(
             time_start=_iso(started),
             execute_node=self.hostname,
             public_ip="127.0.0.1",
-            job_dir=f"/tmp/jobs/{started:%Y/%m/%d/%H/%M}/{doc['job_id']}",
-            job_url=f"http://127.0.0.1:8085/jobs/{started:%Y/%m/%d/%H/%M}/{doc['job_id']}",
+            job_dir=f"/tmp/jobs/{job_path}",
+            job_url=f"http://127.0.0.1:8085/jobs/{job_path}",
         )
         doc["status"] = "job-started"
         self._write(doc)
@@ -238,7 +242,7 @@ class Simulator:
         now = dt.datetime.now(dt.UTC)
         product_id = f"{dataset}-{now:%Y%m%dT%H%M%S}-{doc['payload_id'][:8]}"
         version = "v1.0"
-        url = f"s3://s3-us-west-2.amazonaws.com:80/ds-bucket/products/{dataset}/{version}/{product_id}"
+        url = f"{PRODUCTS_BUCKET}/{dataset}/{version}/{product_id}"
         record = {
             "id": product_id,
             "objectid": product_id,

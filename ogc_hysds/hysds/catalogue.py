@@ -27,6 +27,7 @@ from ogc_hysds.hysds.grq_query import (
     GEOMETRY_FIELD,
     START_FIELD,
     Bbox,
+    Direction,
     PageToken,
     QueryError,
     SortKey,
@@ -418,5 +419,6 @@ def _resolve_leaf(path: str, spec: Mapping[str, Any]) -> ResolvedField | None:
     return ResolvedField(path, mapped)  # type: ignore[arg-type]
 
 
-def _token(direction: str, hit: Mapping[str, Any], signature: str) -> str:
-    return encode_token(PageToken(direction, tuple(hit["sort"]), signature))  # type: ignore[arg-type]
+def _token(direction: Direction, hit: Mapping[str, Any], signature: str) -> str:
+    sort_values: tuple[Any, ...] = tuple(hit["sort"])
+    return encode_token(PageToken(direction, sort_values, signature))
