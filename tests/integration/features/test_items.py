@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import json
+import re
 from urllib.parse import quote
 
 import pytest
@@ -12,6 +13,9 @@ from flask.testing import FlaskClient
 from tests.integration.features.conftest import get_json
 
 pytestmark = pytest.mark.integration
+
+# The public URL every link and asset starts with (settings `server.url`).
+SERVER = "http://127.0.0.1:5000"
 
 ITEMS = "/collections/grq/items"
 
@@ -304,13 +308,27 @@ def test_openapi_has_no_remote_references(client: FlaskClient) -> None:
         "/collections/grq?f=html",
         "/collections/grq/items?f=html&limit=5",
         "/collections/grq/items/AOI_sacramento_valley?f=html",
+        "/openapi?f=html",
     ],
 )
-def test_html_pages_reference_no_cdn(client: FlaskClient, url: str) -> None:
+def test_html_pages_load_assets_only_from_this_server(
+    client: FlaskClient, url: str
+) -> None:
     response = client.get(url)
-    text = response.get_data(as_text=True)
+
     assert response.status_code == 200
-    assert "unpkg.com" not in text and "cdnjs" not in text and "jsdelivr" not in text
+    text = response.get_data(as_text=True)
+    assets = re.findall(r'<(?:link|script|img)[^>]+(?:href|src)="([^"]+)"', text)
+    assert assets
+    assert [asset for asset in assets if not asset.startswith(SERVER)] == []
+
+
+@pytest.mark.parametrize(
+    "asset",
+    ["/static/swagger-ui/swagger-ui-bundle.js", "/static/swagger-ui/swagger-ui.css"],
+)
+def test_swagger_ui_is_served_locally(client: FlaskClient, asset: str) -> None:
+    assert client.get(asset).status_code == 200
 
 
 def test_leaflet_is_served_locally(client: FlaskClient) -> None:
