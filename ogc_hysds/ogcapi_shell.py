@@ -120,9 +120,9 @@ blueprint = Blueprint("ogcapi", __name__)
 @blueprint.get("/")
 def landing_page() -> Response:
     response = run_pygeoapi(pygeoapi_core.landing_page)
-    if not response.is_json:
-        return response
-    body = response.get_json()
+    body = response.get_json() if response.is_json else None
+    if not isinstance(body, dict) or "links" not in body:
+        return response  # HTML and JSON-LD carry no link list to adjust
     # pygeoapi links tiling schemes and its own Processes API unconditionally;
     # neither is served by pygeoapi here, so only what the API parts declare stays.
     body["links"] = [

@@ -22,7 +22,7 @@ from opensearchpy import exceptions as os_errors
 
 from ogc_hysds.backend import query
 from ogc_hysds.backend.adapter import BackendAdapter
-from ogc_hysds.backend.errors import Unavailable
+from ogc_hysds.backend.errors import BadRequest, Unavailable
 from ogc_hysds.backend.observe import BackendObserver
 from ogc_hysds.backend.throttle import Clock, Sleep
 from ogc_hysds.config import BackendPolicy, SearchClusterSettings
@@ -268,6 +268,11 @@ def check_partial(
     failed = int(shards.get("failed", 0))
     if not response.get("timed_out") and failed == 0:
         return response
+    refusal = _query_refusal(shards.get("failures") or [])
+    if refusal is not None:
+        # Every failed shard refused the query itself (a value its field
+        # cannot hold): that is the caller's error, not a partial outage.
+        raise BadRequest(f"{backend}: {refusal}", backend=backend)
     if mode == "flag":
         response[PARTIAL_MARKER] = True
         return response
@@ -276,6 +281,26 @@ def check_partial(
         f"({failed} of {shards.get('total', '?')} shards failed)",
         backend=backend,
     )
+
+
+# Shard failure types that mean "this query is wrong", whatever the cluster state.
+_QUERY_ERRORS = frozenset(
+    {
+        "query_shard_exception",
+        "search_parse_exception",
+        "parse_exception",
+        "number_format_exception",
+        "illegal_argument_exception",
+    }
+)
+
+
+def _query_refusal(failures: list[dict[str, Any]]) -> str | None:
+    """The reason to show when every shard failure is a refused query, else None."""
+    reasons = [failure.get("reason") or {} for failure in failures]
+    if not reasons or any(r.get("type") not in _QUERY_ERRORS for r in reasons):
+        return None
+    return str(reasons[0].get("reason") or "the query was refused")
 
 
 def _timeout(seconds: float) -> dict[str, Any]:

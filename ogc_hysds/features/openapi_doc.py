@@ -29,13 +29,19 @@ TOKEN_PARAMETER = {
 
 
 def with_items_paging(document: dict[str, Any]) -> dict[str, Any]:
-    """Swap pygeoapi's `offset` parameter for our `token` on every items path."""
+    """Swap pygeoapi's `offset` parameter for our `token` on every items path.
+
+    pygeoapi also documents a POST search with a CQL2 JSON body there; our items
+    endpoint takes CQL2 JSON in the `filter` query parameter only, so the POST
+    is left out rather than answered 405.
+    """
     document.setdefault("components", {}).setdefault("parameters", {})["token"] = (
         TOKEN_PARAMETER
     )
     for path, item in document.get("paths", {}).items():
         if not path.endswith("/items") or "get" not in item:
             continue
+        item.pop("post", None)
         parameters = [
             parameter
             for parameter in item["get"].get("parameters", [])

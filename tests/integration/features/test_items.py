@@ -233,6 +233,8 @@ def test_no_match_is_an_empty_collection(client: FlaskClient) -> None:
         ("token=garbage", "token"),
         ("skipGeometry=maybe", "skipGeometry"),
         ("unknown=1", "unknown"),
+        ("metadata.track_number=null", "metadata.track_number"),
+        ("geometry=POINT(0 0)", "geometry"),
     ],
 )
 def test_invalid_parameters_are_400_naming_them(
@@ -241,6 +243,19 @@ def test_invalid_parameters_are_400_naming_them(
     response = client.get(f"{ITEMS}?{query}")
     assert response.status_code == 400, response.get_data(as_text=True)
     assert response.get_json()["locator"] == locator
+
+
+def test_a_value_some_shards_cannot_parse_is_400_not_partial(
+    client: FlaskClient,
+) -> None:
+    # A raw query reaches GRQ as written: only the indices that map the field
+    # as a number refuse the text. That is the caller's 400, never a 503 for
+    # "partial results".
+    body = {"query": {"term": {"metadata.track_number": "x"}}}
+
+    response = client.post("/api/v1/grq/query", json=body)
+
+    assert response.status_code == 400, response.get_data(as_text=True)
 
 
 def test_token_for_another_sort_is_400(client: FlaskClient) -> None:

@@ -166,3 +166,26 @@ def test_index_outside_the_namespace_is_our_bug() -> None:
 
     with pytest.raises(ValueError, match="outside namespace"):
         backend.search("grq_v1_slc,t1_grq", {})
+
+
+def _shard_failure(kind: str) -> dict[str, Any]:
+    return {"shard": 0, "index": "grq_v1.0_x", "reason": {"type": kind, "reason": "no"}}
+
+
+def test_shards_refusing_the_query_make_a_bad_request() -> None:
+    failures = [_shard_failure("query_shard_exception")] * 2
+    response = {"_shards": {"total": 4, "failed": 2, "failures": failures}}
+
+    with pytest.raises(BadRequest):
+        check_partial("grq", "search", response, "unavailable")
+
+
+def test_a_shard_lost_among_refusals_is_still_partial() -> None:
+    failures = [
+        _shard_failure("query_shard_exception"),
+        _shard_failure("node_not_connected_exception"),
+    ]
+    response = {"_shards": {"total": 4, "failed": 2, "failures": failures}}
+
+    with pytest.raises(Unavailable, match="partial results"):
+        check_partial("grq", "search", response, "unavailable")
