@@ -60,6 +60,7 @@ OGC_JOBS_INDEX: dict[str, Any] = {
             "queue": _KEYWORD,
             "local_state": _STORED,
             "dismissed": _BOOLEAN,
+            "response": _KEYWORD,
         },
     }
 }
@@ -84,6 +85,8 @@ class JobRecord:
     # Set when the caller dismissed the job: a purge deletes HySDS's status
     # document, so the record has to remember (hysds.md §3.10).
     dismissed: bool = False
+    # How the caller asked for results (OGC API Processes 1.0 `response`).
+    response: str = "raw"
 
     def to_doc(self) -> dict[str, Any]:
         return {
@@ -99,6 +102,7 @@ class JobRecord:
             "queue": self.queue,
             "local_state": self.local_state,
             "dismissed": self.dismissed,
+            "response": self.response,
         }
 
     @classmethod
@@ -116,6 +120,7 @@ class JobRecord:
             queue=doc.get("queue"),
             local_state=_json(doc.get("local_state")),
             dismissed=bool(doc.get("dismissed")),
+            response=doc.get("response") or "raw",
         )
 
     @classmethod

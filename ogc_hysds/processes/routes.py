@@ -143,7 +143,9 @@ def execute(process_id: str) -> Response:
 
     process = service.process(process_id)
     resolved = service.resolve(process, inputs)
-    job = service.submit(resolved, identity, inputs, subscriber)
+    job = service.submit(
+        resolved, identity, inputs, subscriber, body.get("response", "raw")
+    )
     return _created(service, job)
 
 
@@ -240,7 +242,12 @@ def get_results(job_id: str) -> Response:
     _require_results(job)
     if job.record.kind == KIND_LOCAL:
         return jsonify(job.state.products[0] if job.state.products else {})
-    return jsonify({"products": [_product(service, p) for p in job.state.products]})
+    products = [_product(service, p) for p in job.state.products]
+    # 1.0 §7.13.3: `document` maps output ids to values; `raw` with one output
+    # by value is that value alone.
+    if job.record.response == "document":
+        return jsonify({"products": products})
+    return jsonify(products)
 
 
 @blueprint.delete("/jobs/<job_id>")

@@ -136,6 +136,7 @@ class ProcessesService:
         identity: Identity,
         inputs: dict[str, Any],
         subscriber: dict[str, Any] | None,
+        response: str = "raw",
     ) -> Job:
         """Submit to HySDS; the job is visible only once HySDS confirmed it."""
         record = JobRecord(
@@ -147,6 +148,7 @@ class ProcessesService:
             subscriber=subscriber,
             tags=resolved.controls.tags,
             queue=resolved.controls.queue,
+            response=response,
         )
         self.jobs.save(record)
         try:

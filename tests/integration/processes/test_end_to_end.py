@@ -153,6 +153,22 @@ def test_unknown_process_and_job_use_ogc_exception_types(client: FlaskClient) ->
     assert client.get("/jobs/nope").get_json()["type"] == f"{PROCESSES}/no-such-job"
 
 
+def test_document_results_map_the_output_id_to_its_value(
+    client: FlaskClient,
+) -> None:
+    reply = client.post(
+        f"/processes/{HELLO}/execution",
+        json={"inputs": {"greeting": "doc"}, "response": "document"},
+    )
+    job_id = reply.get_json()["jobID"]
+    _wait_for(client, job_id, "successful")
+
+    results = client.get(f"/jobs/{job_id}/results").get_json()
+
+    assert list(results) == ["products"]
+    assert len(results["products"]) == 1
+
+
 def test_bad_inputs_are_named_in_a_400(client: FlaskClient) -> None:
     reply = _execute(client, HELLO, {"repeat": "many", "bogus": 1})
     assert reply.status_code == 400
@@ -187,7 +203,8 @@ def test_execute_runs_to_results_and_catalogue(
     assert status_doc["job"]["username"] == "ops"
     assert status_doc["tags"] == ["e2e"]
 
-    products = client.get(f"/jobs/{job_id}/results").get_json()["products"]
+    # No `response` in the request: raw, so the one output's value alone.
+    products = client.get(f"/jobs/{job_id}/results").get_json()
     assert len(products) == 1
     item_link = products[0]["links"][0]["href"]
     assert item_link.endswith(
