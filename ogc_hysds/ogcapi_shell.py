@@ -19,6 +19,7 @@ from typing import Any
 
 from flask import Blueprint, Flask, Response, current_app, make_response, request
 from pygeoapi import api as pygeoapi_core
+from pygeoapi import l10n as pygeoapi_l10n
 from pygeoapi.api import API, APIRequest
 from pygeoapi.openapi import get_oas
 
@@ -181,8 +182,25 @@ def _json(body: dict[str, Any], template: Response) -> Response:
     return response
 
 
+class _NoTranslatedConfigCache(dict[Any, Any]):
+    """Stands in for pygeoapi's cache of locale-translated configs.
+
+    pygeoapi 0.24 keeps, for its HTML templates, one translated copy of the
+    config per locale in a process-wide dict (`l10n._cfg_cache`), whichever API
+    object the config came from. Once our API object is rebuilt for a new set
+    of collections, or a second app runs in the process, pages would render
+    from the stale copy (old collections, another server URL). Storing nothing
+    makes each page translate its own API's config: one deep copy of a small
+    dict, beside a template environment pygeoapi builds per page anyway.
+    """
+
+    def __setitem__(self, key: Any, value: Any) -> None:
+        return None
+
+
 def register(app: Flask, settings: Settings, service: FeaturesService) -> None:
     # pygeoapi's l10n warns once per untranslated config key on every request.
     logging.getLogger("pygeoapi.l10n").setLevel(logging.ERROR)
+    pygeoapi_l10n._cfg_cache = _NoTranslatedConfigCache()  # type: ignore[attr-defined]
     app.extensions[EXTENSION_KEY] = OgcApiShell(settings, service)
     app.register_blueprint(blueprint)

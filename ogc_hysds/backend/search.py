@@ -266,9 +266,13 @@ def check_partial(
     """
     shards = response.get("_shards") or {}
     failed = int(shards.get("failed", 0))
-    if not response.get("timed_out") and failed == 0:
+    total = int(shards.get("total", 0))
+    # `successful` includes skipped shards. A shard with no copy on any live
+    # node is neither successful nor failed: only the total shows it.
+    missing = max(total - int(shards.get("successful", total)) - failed, 0)
+    if not response.get("timed_out") and failed == 0 and missing == 0:
         return response
-    refusal = _query_refusal(shards.get("failures") or [])
+    refusal = _query_refusal(shards.get("failures") or []) if not missing else None
     if refusal is not None:
         # Every failed shard refused the query itself (a value its field
         # cannot hold): that is the caller's error, not a partial outage.
@@ -278,7 +282,7 @@ def check_partial(
         return response
     raise Unavailable(
         f"{backend} {operation}: partial results "
-        f"({failed} of {shards.get('total', '?')} shards failed)",
+        f"({failed + missing} of {total} shards failed or unavailable)",
         backend=backend,
     )
 

@@ -10,6 +10,8 @@ from urllib.parse import quote
 import pytest
 from flask.testing import FlaskClient
 
+from ogc_hysds.app import create_app
+from ogc_hysds.config import ServerSettings, Settings
 from tests.integration.features.conftest import get_json
 
 pytestmark = pytest.mark.integration
@@ -336,6 +338,24 @@ def test_html_pages_load_assets_only_from_this_server(
     assets = re.findall(r'<(?:link|script|img)[^>]+(?:href|src)="([^"]+)"', text)
     assert assets
     assert [asset for asset in assets if not asset.startswith(SERVER)] == []
+
+
+def test_html_pages_of_two_apps_each_name_their_own_server(
+    client: FlaskClient, settings: Settings, grq_products: int
+) -> None:
+    # pygeoapi caches the config its templates see per process; a second app
+    # (or a rebuilt API object) must not render from the first one's copy.
+    other_url = "http://other.example:8080"
+    other = create_app(settings.model_copy(update={"server": _server(other_url)}))
+
+    for _ in range(2):
+        for served, url in ((client, SERVER), (other.test_client(), other_url)):
+            text = served.get("/?f=html").get_data(as_text=True)
+            assert f'href="{url}/static/css/ogc-hysds.css"' in text
+
+
+def _server(url: str) -> ServerSettings:
+    return ServerSettings.model_validate({"url": url})
 
 
 @pytest.mark.parametrize(

@@ -146,6 +146,8 @@ def test_complete_response_passes() -> None:
     [
         {"timed_out": True, "_shards": {"total": 2, "failed": 0}},
         {"timed_out": False, "_shards": {"total": 2, "failed": 1}},
+        # An unassigned shard: neither successful nor failed (OpenSearch 2.19).
+        {"timed_out": False, "_shards": {"total": 2, "successful": 1, "failed": 0}},
     ],
 )
 def test_partial_response_is_refused(response: dict[str, Any]) -> None:
@@ -186,6 +188,15 @@ def test_a_shard_lost_among_refusals_is_still_partial() -> None:
         _shard_failure("node_not_connected_exception"),
     ]
     response = {"_shards": {"total": 4, "failed": 2, "failures": failures}}
+
+    with pytest.raises(Unavailable, match="partial results"):
+        check_partial("grq", "search", response, "unavailable")
+
+
+def test_refusals_beside_an_unavailable_shard_are_still_partial() -> None:
+    failures = [_shard_failure("query_shard_exception")]
+    response = {"_shards": {"total": 3, "successful": 1, "failed": 1}}
+    response["_shards"]["failures"] = failures
 
     with pytest.raises(Unavailable, match="partial results"):
         check_partial("grq", "search", response, "unavailable")
