@@ -10,6 +10,7 @@ from flask import Flask
 from ogc_hysds import features, health, http_errors
 from ogc_hysds.backend.registry import build_backends
 from ogc_hysds.config import Settings
+from ogc_hysds.http_json import FastJSONProvider
 from ogc_hysds.processes import notifier
 from ogc_hysds.processes import routes as processes_routes
 from ogc_hysds.state import EXTENSION_KEY, ServerState
@@ -20,6 +21,7 @@ log = logging.getLogger(__name__)
 def create_app(settings: Settings) -> Flask:
     """Build the server for one set of settings; nothing is read at import time."""
     app = Flask("ogc_hysds")
+    app.json = FastJSONProvider(app)
     app.extensions[EXTENSION_KEY] = ServerState(
         settings=settings, backends=build_backends(settings)
     )

@@ -23,12 +23,14 @@ from pygeoapi import l10n as pygeoapi_l10n
 from pygeoapi.api import API, APIRequest
 from pygeoapi.openapi import get_oas
 
+from ogc_hysds import jsonio
 from ogc_hysds.api_parts import ApiParts, api_parts
 from ogc_hysds.config import Settings
 from ogc_hysds.errors import InvalidParameter
 from ogc_hysds.features.openapi_doc import self_contained, with_items_paging
 from ogc_hysds.features.pygeoapi_config import pygeoapi_config
 from ogc_hysds.features.service import FeaturesService
+from ogc_hysds.http_json import json_response
 
 log = logging.getLogger(__name__)
 
@@ -153,9 +155,7 @@ def openapi() -> Response:
     if api_request.format == "html":
         return run_pygeoapi(_swagger_page)
     document = shell().openapi(api_parts(current_app))
-    response = make_response(json.dumps(document), 200)
-    response.mimetype = "application/vnd.oai.openapi+json;version=3.0"
-    return response
+    return json_response(document, "application/vnd.oai.openapi+json;version=3.0")
 
 
 def _swagger_page(api: API, api_request: APIRequest) -> tuple[dict[str, Any], int, Any]:
@@ -174,7 +174,7 @@ def _swagger_page(api: API, api_request: APIRequest) -> tuple[dict[str, Any], in
 
 
 def _json(body: dict[str, Any], template: Response) -> Response:
-    response = make_response(json.dumps(body), template.status_code)
+    response = make_response(jsonio.dumps(body), template.status_code)
     for name in ("Content-Language", "Vary"):
         if name in template.headers:
             response.headers[name] = template.headers[name]

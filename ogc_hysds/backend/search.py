@@ -17,9 +17,10 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from functools import partial
 from typing import Any, TypeVar
 
-from opensearchpy import OpenSearch, helpers
+from opensearchpy import JSONSerializer, OpenSearch, helpers
 from opensearchpy import exceptions as os_errors
 
+from ogc_hysds import jsonio
 from ogc_hysds.backend import query
 from ogc_hysds.backend.adapter import BackendAdapter
 from ogc_hysds.backend.errors import BadRequest, Unavailable
@@ -67,6 +68,7 @@ class SearchBackend:
             max_retries=0,
             retry_on_timeout=False,
             pool_maxsize=policy.max_in_flight,
+            serializer=_FastDecoding(),
         )
         self.adapter = BackendAdapter(
             name,
@@ -305,6 +307,16 @@ def _query_refusal(failures: list[dict[str, Any]]) -> str | None:
     if not reasons or any(r.get("type") not in _QUERY_ERRORS for r in reasons):
         return None
     return str(reasons[0].get("reason") or "the query was refused")
+
+
+class _FastDecoding(JSONSerializer):
+    """opensearch-py's serializer, decoding responses with orjson.
+
+    Request bodies are small; a page of hits is not (see `ogc_hysds.jsonio`).
+    """
+
+    def loads(self, s: str) -> Any:
+        return jsonio.loads(s)
 
 
 def _timeout(seconds: float) -> dict[str, Any]:

@@ -15,15 +15,15 @@ passthrough_enabled` turns it off); a jobs query sees every user's jobs.
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
-from flask import Blueprint, Flask, Response, current_app, make_response, request
+from flask import Blueprint, Flask, Response, current_app, request
 
 from ogc_hysds.api_parts import api_parts
 from ogc_hysds.errors import InvalidParameter
 from ogc_hysds.features.geojson import GEOJSON, feature, item_url
 from ogc_hysds.features.params import parameter
+from ogc_hysds.http_json import json_response
 from ogc_hysds.hysds.grq_passthrough import (
     PassthroughPage,
     QueryPassthrough,
@@ -95,7 +95,7 @@ def grq_query() -> Response:
         "features": features,
         **_paging(page, body, len(features), f"{base_url}{PREFIX}/grq/query"),
     }
-    return _json(result, GEOJSON)
+    return json_response(result, GEOJSON)
 
 
 @blueprint.post("/jobs/query")
@@ -114,7 +114,7 @@ def jobs_query() -> Response:
         "jobs": jobs,
         **_paging(page, body, len(jobs), f"{base_url}{PREFIX}/jobs/query"),
     }
-    return _json(result, "application/json")
+    return json_response(result, "application/json")
 
 
 def _runner(name: str) -> QueryPassthrough:
@@ -169,12 +169,6 @@ def _base_url() -> str:
 
 def _all_products() -> str:
     return server_state(current_app).settings.features.all_products_collection
-
-
-def _json(body: dict[str, Any], mimetype: str) -> Response:
-    response = make_response(json.dumps(body), 200)
-    response.mimetype = mimetype
-    return response
 
 
 # --- OpenAPI --------------------------------------------------------------------

@@ -24,6 +24,7 @@ from ogc_hysds.features.geojson import GEOJSON, feature, item_url
 from ogc_hysds.features.params import CRS84, items_query, parameter, reject_unknown
 from ogc_hysds.features.queryables import queryables_document
 from ogc_hysds.features.service import Collection, FeaturesService
+from ogc_hysds.http_json import json_response
 from ogc_hysds.hysds.catalogue import ProductPage, ProductQuery
 from ogc_hysds.ogcapi_shell import run_pygeoapi, shell
 from ogc_hysds.state import server_state
@@ -59,7 +60,7 @@ def queryables(collection_id: str) -> Response:
     document = queryables_document(
         _service().catalogue.queryables(), _collection_url(found.id), found.title
     )
-    return _json_response(document, "application/schema+json")
+    return json_response(document, "application/schema+json")
 
 
 @blueprint.get("/collections/<collection_id>/items")
@@ -182,14 +183,8 @@ def _page_links(
 
 
 def _geojson_response(body: dict[str, Any]) -> Response:
-    response = _json_response(body, GEOJSON)
+    response = json_response(body, GEOJSON)
     response.headers["Content-Crs"] = CONTENT_CRS
-    return response
-
-
-def _json_response(body: dict[str, Any], mimetype: str) -> Response:
-    response = make_response(json.dumps(body), 200)
-    response.mimetype = mimetype
     return response
 
 
