@@ -6,10 +6,11 @@ Seeds `--products` GRQ products (default 100,000) into a namespace of its own
 of the same products in one index for stock pygeoapi's OpenSearch provider
 (`name: OpenSearch`, needs `opensearch-dsl` in the venv). Both servers run as
 gunicorn subprocesses on loopback with the same worker settings (`gthread`, one
-worker, two threads, keep-alive), logging at WARNING. Each case is requested
-`--requests` times in sequence after a short warm-up, HTTP through a
-keep-alive urllib3 pool (the HTTP stack of opensearch-py too); the table shows
-median and p95 latency and the ratios to the raw query:
+worker, two threads, keep-alive), logging at WARNING. After a short warm-up
+the cases are requested in turn, `--requests` rounds, one request at a time,
+HTTP through a keep-alive urllib3 pool (the HTTP stack of opensearch-py too);
+one table per page size (`--limits`) shows median and p95 latency and the
+ratios to the raw query:
 
   ours       GET /collections/grq/items?limit=N on our server (HTTP, gunicorn)
   raw        the body our server sends, sent directly with opensearch-py
@@ -79,7 +80,12 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--products", type=int, default=100_000)
     parser.add_argument("--requests", type=int, default=100, help="per case")
     parser.add_argument("--warmup", type=int, default=10, help="requests per case")
-    parser.add_argument("--limit", type=int, default=10, help="items per page")
+    parser.add_argument(
+        "--limits",
+        type=lambda text: [int(part) for part in text.split(",")],
+        default=[10, 1000],
+        help="page sizes, comma-separated; one table each",
+    )
     parser.add_argument(
         "--deep-requests",
         type=int,
@@ -107,11 +113,17 @@ def main() -> int:
         seed(grq, indices, args)
         alias = indices.name("grq_alias")
         ours = start_ours(args, servers)
-        cases = measure_ours_and_raw(grq.client, alias, ours, args)
-        if not args.no_pygeoapi:
-            stock = start_pygeoapi(args, servers)
-            cases.update(measure_pygeoapi(stock, args))
-        report(cases, args)
+        stock = None if args.no_pygeoapi else start_pygeoapi(args, servers)
+        deep = sort_values_at(grq.client, alias, args.depth)
+        for limit in args.limits:
+            calls = ours_and_raw(grq.client, alias, ours, deep, limit)
+            if stock is not None:
+                calls.update(stock_pygeoapi(stock, limit))
+            cases = interleaved(calls, args.requests, args.warmup)
+            if stock is not None and args.deep_requests and limit == args.limits[0]:
+                deep_stock = stock_pygeoapi_deep(stock, limit, args.depth)
+                cases["pygeoapi@50k"] = timed(deep_stock, args.deep_requests, 0)
+            report(cases, args, limit)
     finally:
         for server in servers:
             server.terminate()
@@ -338,13 +350,27 @@ def pygeoapi_config(args: argparse.Namespace) -> dict[str, Any]:
 
 
 def timed(call: Callable[[], Any], count: int, warmup: int) -> list[float]:
-    for _ in range(warmup):
-        call()
-    seconds = []
+    return interleaved({"call": call}, count, warmup)["call"]
+
+
+def interleaved(
+    calls: dict[str, Callable[[], Any]], count: int, warmup: int
+) -> dict[str, list[float]]:
+    """Time each call `count` times, taking the cases in turn.
+
+    Whatever else the machine does meanwhile (segment merges after seeding,
+    load on the other core) then falls on every case alike, so the ratios
+    compare like with like.
+    """
+    for call in calls.values():
+        for _ in range(warmup):
+            call()
+    seconds: dict[str, list[float]] = {name: [] for name in calls}
     for _ in range(count):
-        started = time.perf_counter()
-        call()
-        seconds.append(time.perf_counter() - started)
+        for name, call in calls.items():
+            started = time.perf_counter()
+            call()
+            seconds[name].append(time.perf_counter() - started)
     return seconds
 
 
@@ -392,12 +418,10 @@ def sort_values_at(client: OpenSearch, alias: str, depth: int) -> list[Any]:
     return values
 
 
-def measure_ours_and_raw(
-    client: OpenSearch, alias: str, ours: str, args: argparse.Namespace
-) -> dict[str, list[float]]:
+def ours_and_raw(
+    client: OpenSearch, alias: str, ours: str, deep: list[Any], limit: int
+) -> dict[str, Callable[[], Any]]:
     session = urllib3.PoolManager()
-    limit = args.limit
-    deep = sort_values_at(client, alias, args.depth)
     token = encode_token(PageToken("next", tuple(deep), sort_signature(SORT_KEYS)))
     items = f"{ours}/collections/grq/items?limit={limit}&f=json"
 
@@ -405,27 +429,27 @@ def measure_ours_and_raw(
         return lambda: client.search(index=alias, body=raw_body(limit, after))
 
     return {
-        "ours": timed(http_get(session, items), args.requests, args.warmup),
-        "raw": timed(raw(None), args.requests, args.warmup),
-        "ours@50k": timed(
-            http_get(session, f"{items}&token={token}"), args.requests, args.warmup
-        ),
-        "raw@50k": timed(raw(deep), args.requests, args.warmup),
+        "ours": http_get(session, items),
+        "raw": raw(None),
+        "ours@50k": http_get(session, f"{items}&token={token}"),
+        "raw@50k": raw(deep),
     }
 
 
-def measure_pygeoapi(stock: str, args: argparse.Namespace) -> dict[str, list[float]]:
+def stock_pygeoapi(stock: str, limit: int) -> dict[str, Callable[[], Any]]:
     session = urllib3.PoolManager()
-    items = f"{stock}/collections/products/items?limit={args.limit}&f=json"
-    cases = {"pygeoapi": timed(http_get(session, items), args.requests, args.warmup)}
+    items = f"{stock}/collections/products/items?limit={limit}&f=json"
     # Stock pygeoapi sends no sort by default; ours sorts newest first. With
     # sortby both do the same work in OpenSearch.
-    sorted_items = http_get(session, f"{items}&sortby=-starttime")
-    cases["pygeoapi+sort"] = timed(sorted_items, args.requests, args.warmup)
-    if args.deep_requests:
-        deep = http_get(session, f"{items}&offset={args.depth}")
-        cases["pygeoapi@50k"] = timed(deep, args.deep_requests, 0)
-    return cases
+    return {
+        "pygeoapi": http_get(session, items),
+        "pygeoapi+sort": http_get(session, f"{items}&sortby=-starttime"),
+    }
+
+
+def stock_pygeoapi_deep(stock: str, limit: int, depth: int) -> Callable[[], Any]:
+    items = f"{stock}/collections/products/items?limit={limit}&f=json"
+    return http_get(urllib3.PoolManager(), f"{items}&offset={depth}")
 
 
 def percentile(values: list[float], fraction: float) -> float:
@@ -438,10 +462,10 @@ def rows(cases: dict[str, list[float]]) -> Iterator[tuple[str, float, float, int
         yield name, statistics.median(seconds), percentile(seconds, 0.95), len(seconds)
 
 
-def report(cases: dict[str, list[float]], args: argparse.Namespace) -> None:
+def report(cases: dict[str, list[float]], args: argparse.Namespace, limit: int) -> None:
     raw = statistics.median(cases["raw"])
     print(
-        f"\n{args.products} products, limit={args.limit}; servers: gunicorn gthread "
+        f"\n{args.products} products, limit={limit}; servers: gunicorn gthread "
         "1 worker x 2 threads on loopback; HTTP client: urllib3 (as opensearch-py)"
     )
     print(f"{'case':<14}{'median ms':>11}{'p95 ms':>10}{'x raw':>8}{'n':>6}")
