@@ -393,7 +393,6 @@ def raw_body(limit: int, after: list[Any] | None = None) -> dict[str, Any]:
         "query": {"bool": {"filter": []}},
         "sort": sort_clause(SORT_KEYS),
         "track_total_hits": True,
-        "_source": {"excludes": ["text_fields"]},
         "size": limit + 1,
     }
     if after is not None:

@@ -56,6 +56,19 @@ def test_item_has_properties_and_links(
     assert {"self", "collection", "enclosure", "preview", "thumbnail"} <= rels
 
 
+def test_listed_feature_equals_its_item(
+    client: FlaskClient, landmarks: dict[str, str]
+) -> None:
+    # The listing fetches records unfiltered, the item by id: both must agree.
+    page = get_json(client, f"{ITEMS}?limit=10000")["features"]
+    listed = [feature for feature in page if feature["id"] == landmarks["sacramento"]]
+    item = get_json(client, f"{ITEMS}/{landmarks['sacramento']}")
+    assert len(listed) == 1
+    assert listed[0]["properties"] == item["properties"]
+    assert listed[0]["geometry"] == item["geometry"]
+    assert listed[0]["links"] == item["links"]
+
+
 def test_ongoing_product_has_open_end(
     client: FlaskClient, landmarks: dict[str, str]
 ) -> None:
