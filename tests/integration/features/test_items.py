@@ -381,3 +381,24 @@ def test_swagger_ui_is_served_locally(client: FlaskClient, asset: str) -> None:
 
 def test_leaflet_is_served_locally(client: FlaskClient) -> None:
     assert client.get("/static/leaflet/leaflet.js").status_code == 200
+
+
+def test_offline_map_draws_land_served_here(client: FlaskClient) -> None:
+    text = client.get("/collections/grq/items?f=html&limit=1").get_data(as_text=True)
+
+    assert f'src="{SERVER}/static/basemap/land-110m.js"' in text
+    assert "L.tileLayer" not in text
+    assert client.get("/static/basemap/land-110m.js").status_code == 200
+
+
+def test_configured_tile_server_replaces_the_land_layer(
+    settings: Settings, grq_products: int
+) -> None:
+    tiles = "https://tiles.example.org/{z}/{x}/{y}.png"
+    features = settings.features.model_copy(update={"map_tiles_url": tiles})
+    app = create_app(settings.model_copy(update={"features": features}))
+
+    text = app.test_client().get("/collections/grq?f=html").get_data(as_text=True)
+
+    assert tiles in text
+    assert "land-110m.js" not in text
