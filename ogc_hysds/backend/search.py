@@ -117,6 +117,40 @@ class SearchBackend:
             self.name, operation, response, self.policy.partial_results
         )
 
+    def msearch(
+        self,
+        index: str,
+        bodies: Sequence[Mapping[str, Any]],
+        *,
+        operation: str = "msearch",
+    ) -> list[dict[str, Any]]:
+        """Run several search bodies on `index` in one call; one response each.
+
+        The bodies pass the same checks as `search`, and the whole batch is one
+        call through the adapter: one token, one retry unit. A body the cluster
+        refuses raises `BadRequest`; a response missing shards is handled as
+        in `search`.
+        """
+        self._check_index(index)
+        for body in bodies:
+            self.check_fields(index, query.check_body(self.name, body))
+        lines: list[Mapping[str, Any]] = []
+        for body in bodies:
+            lines += [{"index": index, **_LENIENT}, body]
+        reply = self._call(
+            operation,
+            lambda timeout: self.client.msearch(body=lines, params=_timeout(timeout)),
+        )
+        return [
+            check_partial(
+                self.name,
+                operation,
+                _msearch_item(self.name, item),
+                self.policy.partial_results,
+            )
+            for item in reply["responses"]
+        ]
+
     def check_fields(self, index: str, fields: Iterable[str]) -> None:
         """Raise `BadRequest` naming a field the index mapping does not know.
 
@@ -287,6 +321,18 @@ def check_partial(
         f"({failed + missing} of {total} shards failed or unavailable)",
         backend=backend,
     )
+
+
+def _msearch_item(backend: str, item: dict[str, Any]) -> dict[str, Any]:
+    """One response of a multi-search; its own error raised as the classes do."""
+    error = item.get("error")
+    if error is None:
+        return item
+    reason = error.get("root_cause", [error])[0] if isinstance(error, dict) else {}
+    message = f"{backend}: {reason.get('reason') or error}"
+    if reason.get("type") in _QUERY_ERRORS or int(item.get("status", 0)) == 400:
+        raise BadRequest(message, backend=backend)
+    raise Unavailable(message, backend=backend)
 
 
 # Shard failure types that mean "this query is wrong", whatever the cluster state.

@@ -13,14 +13,16 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any, TypeVar
 
 from pygeofilter import ast
 
 from ogc_hysds.backend.errors import BadRequest
 from ogc_hysds.backend.search import SearchBackend
+from ogc_hysds.hysds.extent_probe import Envelope, probe_bbox
 from ogc_hysds.hysds.grq_cql2 import ResolvedField, to_dsl
 from ogc_hysds.hysds.grq_query import (
     END_FIELD,
@@ -374,30 +376,52 @@ class Catalogue:
         return Extent(self._load_bbox(where), start, end)
 
     def _load_bbox(self, where: dict[str, Any]) -> Bbox | None:
-        # geo_bounds needs doc values, which OpenSearch has only for BKD-indexed
-        # geo_shape; HySDS's template asks for the legacy `tree: quadtree`
-        # (prefix tree), which has none. Then the extent stays unknown.
-        for geo_field in (GEOMETRY_FIELD, "center"):
-            body = {
+        try:
+            return self._aggregated_bbox(where)
+        except BadRequest:
+            # HySDS's template asks for the legacy `tree: quadtree`, which has
+            # no doc values to aggregate; the extent is then found by asking
+            # where products are (hysds/extent_probe.py).
+            log.info(
+                "%s: geo_bounds unsupported on %s (prefix-tree geo_shape); "
+                "bisecting the extent",
+                self.alias,
+                GEOMETRY_FIELD,
+            )
+            return probe_bbox(partial(self._any_intersects, where))
+
+    def _aggregated_bbox(self, where: dict[str, Any]) -> Bbox | None:
+        body = {
+            "size": 0,
+            "query": where,
+            "aggs": {"box": {"geo_bounds": {"field": GEOMETRY_FIELD}}},
+        }
+        reply = self.grq.search(self.alias, body, operation="extent")
+        bounds = reply.get("aggregations", {}).get("box", {}).get("bounds")
+        if not bounds:
+            return None
+        top_left, bottom_right = bounds["top_left"], bounds["bottom_right"]
+        return (
+            top_left["lon"],
+            bottom_right["lat"],
+            bottom_right["lon"],
+            top_left["lat"],
+        )
+
+    def _any_intersects(
+        self, where: dict[str, Any], boxes: Sequence[Envelope]
+    ) -> list[bool]:
+        bodies = [
+            {
                 "size": 0,
-                "query": where,
-                "aggs": {"box": {"geo_bounds": {"field": geo_field}}},
+                # Counting stops at the first hit: only "any?" is asked.
+                "track_total_hits": 1,
+                "query": {"bool": {"filter": [where, bbox_filter(box)]}},
             }
-            try:
-                reply = self.grq.search(self.alias, body, operation="extent")
-            except BadRequest:
-                continue
-            bounds = reply.get("aggregations", {}).get("box", {}).get("bounds")
-            if bounds:
-                top_left, bottom_right = bounds["top_left"], bounds["bottom_right"]
-                return (
-                    top_left["lon"],
-                    bottom_right["lat"],
-                    bottom_right["lon"],
-                    top_left["lat"],
-                )
-        log.info("no spatial extent for %s: geo_bounds unsupported", self.alias)
-        return None
+            for box in boxes
+        ]
+        replies = self.grq.msearch(self.alias, bodies, operation="extent")
+        return [int(reply["hits"]["total"]["value"]) > 0 for reply in replies]
 
     def _load_queryables(self) -> dict[str, ResolvedField]:
         found = dict(SPECIAL_QUERYABLES)
