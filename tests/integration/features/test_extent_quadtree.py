@@ -18,7 +18,11 @@ from ogc_hysds.config import Settings
 from ogc_hysds.devstack import templates
 from ogc_hysds.hysds.extent_probe import STEPS
 
-pytestmark = pytest.mark.integration
+pytestmark = [
+    pytest.mark.integration,
+    # HySDS's mapping is the point here, deprecated parameters and all.
+    pytest.mark.filterwarnings("ignore:Field parameter .* is deprecated"),
+]
 
 DATASET = "quadtree-demo"
 # A quadtree answers intersects on cells, for the query box as for the

@@ -402,3 +402,13 @@ def test_configured_tile_server_replaces_the_land_layer(
 
     assert tiles in text
     assert "land-110m.js" not in text
+
+
+def test_landing_page_html_describes_every_part(client: FlaskClient) -> None:
+    text = client.get("/?f=html").get_data(as_text=True)
+
+    for heading in ("Catalogue", "Processes and jobs", "API definition"):
+        assert f"<h2>{heading}</h2>" in text
+    assert f'href="{SERVER}/health"' in text
+    # Only documentation this server serves is linked (it has no ReDoc).
+    assert "ReDoc" not in text
