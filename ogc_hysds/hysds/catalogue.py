@@ -58,7 +58,6 @@ ESSENTIAL_FIELDS = (
     "id",
     "dataset",
     START_FIELD,
-    TEXT_FIELD,
     END_FIELD,
     "urls",
     "browse_urls",
