@@ -219,7 +219,8 @@ def gunicorn(
         target,
     ]
     # Server logs go to a file: stock pygeoapi warns on every items request.
-    log = open(Path(tempfile.gettempdir()) / f"bench-features-{port}.log", "wb")  # noqa: SIM115
+    # It stays open for the server's life; the bench process closes it on exit.
+    log = (Path(tempfile.gettempdir()) / f"bench-features-{port}.log").open("wb")
     servers.append(
         subprocess.Popen(  # noqa: S603
             command, env={**os.environ, **env}, cwd=ROOT, stdout=log, stderr=log

@@ -23,7 +23,6 @@ from pygeoapi import l10n as pygeoapi_l10n
 from pygeoapi.api import API, APIRequest
 from pygeoapi.openapi import get_oas
 
-from ogc_hysds import jsonio
 from ogc_hysds.api_parts import ApiParts, api_parts
 from ogc_hysds.config import Settings
 from ogc_hysds.errors import InvalidParameter
@@ -174,11 +173,10 @@ def _swagger_page(api: API, api_request: APIRequest) -> tuple[dict[str, Any], in
 
 
 def _json(body: dict[str, Any], template: Response) -> Response:
-    response = make_response(jsonio.dumps(body), template.status_code)
+    response = json_response(body, "application/json", template.status_code)
     for name in ("Content-Language", "Vary"):
         if name in template.headers:
             response.headers[name] = template.headers[name]
-    response.mimetype = "application/json"
     return response
 
 
